@@ -1,0 +1,61 @@
+# ecs-exec-operator — every target runs inside .venv/ (created by `make setup`).
+SHELL := /bin/bash
+ENV ?= local
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A local mirror of the AWS provider (a folder holding registry.terraform.io/); found on this
+# machine when there is one, empty elsewhere so real users fetch from the registry as usual.
+TF_PLUGIN_DIR ?= $(patsubst %/registry.terraform.io/hashicorp/aws,%,$(firstword $(wildcard \
+	/opt/tf-plugins/registry.terraform.io/hashicorp/aws \
+	/usr/share/terraform/plugins/registry.terraform.io/hashicorp/aws \
+	/usr/local/share/terraform/plugins/registry.terraform.io/hashicorp/aws)))
+export TF_PLUGIN_DIR
+PYTEST_ARGS ?=
+
+.PHONY: help setup render plan apply drift check lint test demo bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(BIN)/ecs-exec: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/ecs-exec ## create .venv/ with the project (editable) and its dev tools
+
+render: setup ## render config/$(ENV).yaml into terraform/envs/$(ENV) (ENV=, default local)
+	$(BIN)/ecs-exec render --env $(ENV)
+
+plan: setup ## render, fmt -check, checkov, terraform init + plan (ENV=)
+	$(BIN)/ecs-exec plan --env $(ENV)
+
+apply: setup ## apply the saved plan when fresh, else plan first (ENV=)
+	$(BIN)/ecs-exec apply --env $(ENV)
+
+drift: setup ## drift check against the live account (ENV=)
+	$(BIN)/ecs-exec drift check --env $(ENV)
+
+lint: setup ## ruff + mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+check: lint ## lint, terraform fmt -check, freshness of terraform/, checkov + our checks
+	terraform fmt -check -recursive terraform/
+	$(BIN)/ecs-exec render --all --check
+	$(BIN)/ecs-exec check terraform/
+
+test: setup ## run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+demo: setup ## the whole flow on an embedded moto server, no AWS account needed
+	$(BIN)/python -m ecs_exec.demo
+
+bench: setup ## drift check speed / memory / API calls on a seeded moto server
+	$(BIN)/python bench/drift_bench.py
+
+clean: ## remove build/ (plans, local state)
+	rm -rf build/

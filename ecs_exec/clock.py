@@ -1,0 +1,38 @@
+"""The injected clock. All times are timezone-aware UTC.
+
+``ECS_EXEC_NOW`` (ISO 8601, e.g. ``2026-11-30T12:00:00Z``) freezes the clock of a whole
+process; the end-to-end tests use it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse ISO 8601 (``Z`` or an offset; a naive value is taken as UTC) into an aware UTC datetime.
+
+    Raises:
+        ValueError: not ISO 8601.
+    """
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (or the frozen ``ECS_EXEC_NOW``)."""
+    frozen = os.environ.get("ECS_EXEC_NOW")
+    if frozen:
+        return parse_utc(frozen)
+    return datetime.now(UTC)
+
+
+def iso(value: datetime) -> str:
+    """``2026-11-30T12:00:00Z``: UTC, seconds precision, the form used in tags and schedules."""
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

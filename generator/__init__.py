@@ -1,0 +1,1 @@
+"""generator: the desired-state model, its loader, and rendering into Terraform."""

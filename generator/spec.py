@@ -1,0 +1,332 @@
+"""The desired-state model: one ``config/<env>.yaml`` validated by strict pydantic models.
+
+One model feeds both sides of the project: the generator renders Terraform from it and derives
+the *expected API shapes* (see :mod:`generator.expected`), and the reconciler compares the live
+account with those shapes. Every model forbids unknown keys and is frozen.
+
+Names and ARNs that more than one side needs (the exec log group of a cluster, the exec-window
+role ARN, the schedule group) are derived here, once, so that Terraform, the reconciler and
+the exec-window commands can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
+# ECS cluster / service names: up to 255 letters, digits, hyphens, underscores.
+ECS_NAME = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
+# IAM role names: up to 64 of letters, digits and + = , . @ _ -
+ROLE_NAME = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")]
+KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/mrk-[0-9a-f]{32}$")
+PRINCIPAL_ARN_RE = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$")
+LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_\-/.#]{1,512}$")
+BUCKET_RE = re.compile(r"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ExecMode(StrEnum):
+    """How ECS Exec may be on for a cluster's services.
+
+    - ``never``: ``enableExecuteCommand`` must always be false (exec windows are refused).
+    - ``windowed``: false except while an exec window (``exec-window open``) is open on the service.
+    - ``always``: must be true (refused for an environment marked ``production``).
+    """
+
+    NEVER = "never"
+    WINDOWED = "windowed"
+    ALWAYS = "always"
+
+
+class ContainerInsights(StrEnum):
+    """Value of the cluster ``containerInsights`` setting (ECS ``ClusterSetting``)."""
+
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    ENHANCED = "enhanced"
+
+
+class DeploymentController(StrEnum):
+    """ECS ``deploymentController.type``: only ``ECS`` accepts ``forceNewDeployment``."""
+
+    ECS = "ECS"
+    CODE_DEPLOY = "CODE_DEPLOY"
+    EXTERNAL = "EXTERNAL"
+
+
+class BackendSpec(_Strict):
+    """Terraform S3 backend of a real environment (ignored when ``AWS_ENDPOINT_URL`` is set)."""
+
+    bucket: str = Field(description="S3 bucket holding the state.")
+    key: str = Field(description="State object key, e.g. ecs-exec/stg/terraform.tfstate.")
+    region: REGION
+    dynamodb_table: str | None = Field(default=None, description="Optional lock table.")
+
+    @field_validator("bucket")
+    @classmethod
+    def _bucket(cls, v: str) -> str:
+        if not BUCKET_RE.match(v):
+            raise ValueError("must be a valid S3 bucket name")
+        return v
+
+
+class S3LoggingSpec(_Strict):
+    """Optional S3 copy of exec transcripts; one bucket per cluster: ``<bucket_prefix>-<cluster>``."""
+
+    bucket_prefix: str = Field(description="Bucket name prefix; the cluster name is appended.")
+    key_prefix: str = Field(default="ecs-exec/", description="Object key prefix, no leading slash.")
+
+    @field_validator("bucket_prefix")
+    @classmethod
+    def _prefix(cls, v: str) -> str:
+        if not re.match(r"^[a-z0-9][a-z0-9.-]{1,40}$", v):
+            raise ValueError("must be lowercase letters, digits, dots and hyphens (at most 41 characters)")
+        return v
+
+    @field_validator("key_prefix")
+    @classmethod
+    def _key_prefix(cls, v: str) -> str:
+        if v.startswith("/"):
+            raise ValueError("must not start with '/' (S3 keys have no leading slash)")
+        if v and not v.endswith("/"):
+            v = v + "/"
+        return v
+
+
+class KmsSpec(_Strict):
+    """KMS key for session encryption and transcripts: an existing key ARN, or one created per cluster."""
+
+    key_arn: str | None = Field(
+        default=None,
+        description="Existing key ARN (never an alias or a bare key id). Absent: the generator creates a key per cluster.",
+    )
+    deletion_window_in_days: int = Field(default=30, ge=7, le=30)
+
+    @field_validator("key_arn")
+    @classmethod
+    def _arn(cls, v: str | None) -> str | None:
+        if v is not None and not KMS_KEY_ARN_RE.match(v):
+            raise ValueError("must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id")
+        return v
+
+
+class ExecLoggingSpec(_Strict):
+    """Where exec session transcripts go. Every cluster gets a log group of its own."""
+
+    log_group_prefix: str = Field(
+        default="/ecs-exec",
+        description="Exec log group of a cluster is <prefix>/<environment>/<cluster>.",
+    )
+    retention_in_days: int = Field(default=365, description="CloudWatch Logs retention of the exec log group.")
+    s3: S3LoggingSpec | None = None
+    kms: KmsSpec = Field(default_factory=KmsSpec)
+
+    @field_validator("log_group_prefix")
+    @classmethod
+    def _lg(cls, v: str) -> str:
+        if not LOG_GROUP_RE.match(v) or not v.startswith("/"):
+            raise ValueError("must start with '/' and use letters, digits and _ - / . #")
+        return v.rstrip("/")
+
+    @field_validator("retention_in_days")
+    @classmethod
+    def _retention(cls, v: int) -> int:
+        allowed = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+        if v not in allowed:
+            raise ValueError(f"must be one of the CloudWatch Logs retention values {sorted(allowed)}")
+        return v
+
+
+class OperatorSpec(_Strict):
+    """A group of people who may open a shell: rendered as an IAM role with an operator policy.
+
+    The role's trust policy requires ``sts:SetSourceIdentity``, so every session names its person.
+    """
+
+    name: ROLE_NAME = Field(description="IAM role name of the operator role.")
+    trusted_principals: list[str] = Field(
+        default_factory=list,
+        description="Principal ARNs allowed to assume the role; empty means the account root.",
+    )
+    clusters: list[str] = Field(default_factory=lambda: ["*"], description="Cluster names, or ['*'] for all.")
+    containers: list[str] = Field(
+        default_factory=list, description="Container names (ecs:container-name); empty means any container."
+    )
+
+    @field_validator("trusted_principals")
+    @classmethod
+    def _principals(cls, v: list[str]) -> list[str]:
+        for arn in v:
+            if not PRINCIPAL_ARN_RE.match(arn):
+                raise ValueError(f"{arn!r} is not an IAM principal ARN")
+        return v
+
+
+class AccessSpec(_Strict):
+    """Who may exec, for how long, and who may turn exec on."""
+
+    default_window_minutes: int = Field(default=30, ge=1, description="Window length when --minutes is not given.")
+    max_window_minutes: int = Field(default=60, ge=1, description="Longest window, counted from the opening (minutes).")
+    operators: list[OperatorSpec] = Field(default_factory=list)
+    guard_attach_to_roles: list[ROLE_NAME] = Field(
+        default_factory=list,
+        description=(
+            "Extra role names (existing) that get the guard policy denying exec to be turned on. "
+            "Operator roles always get it."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _window_bounds(self) -> AccessSpec:
+        if self.max_window_minutes < self.default_window_minutes:
+            raise ValueError(
+                f"max_window_minutes ({self.max_window_minutes}) is below default_window_minutes "
+                f"({self.default_window_minutes})"
+            )
+        return self
+
+
+class WindowsSpec(_Strict):
+    """Names of the exec-window machinery (rendered by the generator, used by ``exec-window``)."""
+
+    role_name: ROLE_NAME = Field(description="The exec-window role: the only principal allowed to turn exec on.")
+    scheduler_role_name: ROLE_NAME = Field(description="Role EventBridge Scheduler assumes to close windows.")
+    schedule_group_name: str = Field(description="EventBridge Scheduler schedule group of the windows.")
+    dead_letter_queue_name: str = Field(description="SQS queue receiving schedules that failed to close a window.")
+    events_stream_name: str = Field(default="exec-windows", description="Log stream (in each exec log group) of window events.")
+
+
+class ServiceSpec(_Strict):
+    """A service the config knows about (windows also work on services the config does not name)."""
+
+    name: ECS_NAME
+    task_role_name: ROLE_NAME = Field(description="Task role (not the execution role) that gets the exec policy.")
+    create_task_role: bool = Field(default=False, description="Render the task role itself (local/demo environments).")
+    deployment_controller: DeploymentController = DeploymentController.ECS
+    containers: list[str] = Field(default_factory=lambda: ["app"], description="Container names in the task definition.")
+
+
+class ClusterExecSpec(_Strict):
+    mode: ExecMode = ExecMode.WINDOWED
+
+
+class ClusterSpec(_Strict):
+    """One ECS cluster and its exec setup."""
+
+    name: ECS_NAME
+    existing: bool = Field(default=False, description="Adopt an existing cluster with an import block.")
+    container_insights: ContainerInsights = ContainerInsights.ENABLED
+    exec: ClusterExecSpec = Field(default_factory=ClusterExecSpec)
+    services: list[ServiceSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_services(self) -> ClusterSpec:
+        seen: set[str] = set()
+        for i, svc in enumerate(self.services):
+            if svc.name in seen:
+                raise ValueError(f"services[{i}].name: duplicate service name {svc.name!r}")
+            seen.add(svc.name)
+        return self
+
+
+class EnvironmentSpec(_Strict):
+    """The whole desired state of one environment (``config/<env>.yaml``)."""
+
+    environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")]
+    region: REGION
+    account_id: ACCOUNT_ID
+    production: bool = Field(default=False, description="Production: 'always' is refused, close stops tasks by default.")
+    backend: BackendSpec | None = Field(default=None, description="S3 backend; absent means local state.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Default tags on every resource.")
+    exec_logging: ExecLoggingSpec = Field(default_factory=ExecLoggingSpec)
+    access: AccessSpec = Field(default_factory=AccessSpec)
+    windows: WindowsSpec
+    drift_role_name: ROLE_NAME = Field(description="Least-privilege role of the nightly drift job.")
+    clusters: list[ClusterSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rules(self) -> EnvironmentSpec:
+        names: set[str] = set()
+        for i, cl in enumerate(self.clusters):
+            if cl.name in names:
+                raise ValueError(f"clusters[{i}].name: duplicate cluster name {cl.name!r}")
+            names.add(cl.name)
+            if self.production and cl.exec.mode is ExecMode.ALWAYS:
+                raise ValueError(
+                    f"clusters[{i}].exec.mode: 'always' is refused in a production environment (use 'windowed')"
+                )
+        for i, op in enumerate(self.access.operators):
+            for c in op.clusters:
+                if c != "*" and c not in names:
+                    raise ValueError(f"access.operators[{i}].clusters: unknown cluster {c!r}")
+        s3 = self.exec_logging.s3
+        if s3 is not None:
+            for cl in self.clusters:
+                if len(f"{s3.bucket_prefix}-{cl.name}") > 63:
+                    raise ValueError(
+                        f"exec_logging.s3.bucket_prefix: bucket name for cluster {cl.name!r} would exceed 63 characters"
+                    )
+        return self
+
+    # ---- derived names and ARNs (one place, used by generator, reconciler and windows) ----
+
+    @property
+    def partition(self) -> str:
+        """AWS partition of the region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+    def cluster(self, name: str) -> ClusterSpec | None:
+        """The cluster named ``name``, or None when the config does not name it."""
+        return next((c for c in self.clusters if c.name == name), None)
+
+    def role_arn(self, role_name: str) -> str:
+        """``arn:<partition>:iam::<account_id>:role/<role_name>``."""
+        return f"arn:{self.partition}:iam::{self.account_id}:role/{role_name}"
+
+    def cluster_arn(self, cluster: str) -> str:
+        return f"arn:{self.partition}:ecs:{self.region}:{self.account_id}:cluster/{cluster}"
+
+    def exec_log_group_name(self, cluster: str) -> str:
+        """The dedicated exec-session log group of ``cluster``: ``<prefix>/<environment>/<cluster>``."""
+        return f"{self.exec_logging.log_group_prefix}/{self.environment}/{cluster}"
+
+    def exec_log_group_arn(self, cluster: str) -> str:
+        """Log group ARN without the trailing ``:*`` (as IAM conditions and KMS encryption context use it)."""
+        return (
+            f"arn:{self.partition}:logs:{self.region}:{self.account_id}:log-group:"
+            f"{self.exec_log_group_name(cluster)}"
+        )
+
+    def kms_alias_name(self, cluster: str) -> str:
+        """Alias of the key the generator creates for ``cluster``: ``alias/ecs-exec/<env>/<cluster>``."""
+        return f"alias/ecs-exec/{self.environment}/{cluster}"
+
+    def s3_bucket_name(self, cluster: str) -> str | None:
+        """Transcript bucket of ``cluster`` (``<bucket_prefix>-<cluster>``), or None without S3 logging."""
+        s3 = self.exec_logging.s3
+        return None if s3 is None else f"{s3.bucket_prefix}-{cluster.lower().replace('_', '-')}"
+
+    @property
+    def window_role_arn(self) -> str:
+        return self.role_arn(self.windows.role_name)
+
+    @property
+    def scheduler_role_arn(self) -> str:
+        return self.role_arn(self.windows.scheduler_role_name)
+
+    @property
+    def dead_letter_queue_arn(self) -> str:
+        return f"arn:{self.partition}:sqs:{self.region}:{self.account_id}:{self.windows.dead_letter_queue_name}"
+
