@@ -45,7 +45,8 @@ def env_options(outputs: Sequence[str] = ("table", "json"), env_required: bool =
             "env",
             default=None,
             envvar="ECS_EXEC_ENV",
-            help="Environment name: config/<env>.yaml." + (" Required unless --config." if env_required else ""),
+            help="Environment name: config/<env>.yaml."
+            + (" Required unless --config." if env_required else ""),
         )(fn)
         return fn
 
@@ -108,5 +109,3 @@ def run_exit(code: int | ExitCode) -> None:
     """Exit with ``code`` (no-op for 0, so a command can just return)."""
     if int(code) != 0:
         sys.exit(int(code))
-
-

@@ -6,6 +6,7 @@ ignore a closed pipe (``ecs-exec drift check | head``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -21,10 +22,8 @@ def _write(text: str, stream: IO[str] | None) -> None:
         out.write(text)
         out.flush()
     except BrokenPipeError:  # reader went away (| head): not an error
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the interpreter's flush at exit
-        except OSError:
-            pass
 
 
 def emit_json(data: Any, stream: IO[str] | None = None) -> None:
@@ -42,12 +41,16 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     return "\n".join(lines) + "\n"
 
 
-def emit_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None) -> None:
+def emit_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None
+) -> None:
     """Write ``rows`` as a table with ``columns``."""
     _write(render_table(rows, columns), stream)
 
 
-def emit_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None) -> None:
+def emit_csv(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None
+) -> None:
     """Write ``rows`` as CSV with a header line."""
     import io
 

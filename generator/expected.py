@@ -17,7 +17,9 @@ def kms_key_arn_from_config(spec: EnvironmentSpec) -> str | None:
     return spec.exec_logging.kms.key_arn
 
 
-def expected_execute_command_configuration(spec: EnvironmentSpec, cluster: str, kms_key_arn: str) -> dict[str, Any]:
+def expected_execute_command_configuration(
+    spec: EnvironmentSpec, cluster: str, kms_key_arn: str
+) -> dict[str, Any]:
     """``configuration.executeCommandConfiguration`` as ``DescribeClusters`` returns it.
 
     Args:

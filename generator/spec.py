@@ -23,9 +23,15 @@ REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-
 ECS_NAME = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
 # IAM role names: up to 64 of letters, digits and + = , . @ _ -
 ROLE_NAME = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")]
-KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/mrk-[0-9a-f]{32}$")
-PRINCIPAL_ARN_RE = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$")
+KMS_KEY_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/mrk-[0-9a-f]{32}$"
+)
+PRINCIPAL_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$"
+)
 LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_\-/.#]{1,512}$")
+# PutRetentionPolicy accepts only these values (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
 BUCKET_RE = re.compile(r"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -114,7 +120,9 @@ class KmsSpec(_Strict):
     @classmethod
     def _arn(cls, v: str | None) -> str | None:
         if v is not None and not KMS_KEY_ARN_RE.match(v):
-            raise ValueError("must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id")
+            raise ValueError(
+                "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id"
+            )
         return v
 
 
@@ -125,7 +133,9 @@ class ExecLoggingSpec(_Strict):
         default="/ecs-exec",
         description="Exec log group of a cluster is <prefix>/<environment>/<cluster>.",
     )
-    retention_in_days: int = Field(default=365, description="CloudWatch Logs retention of the exec log group.")
+    retention_in_days: int = Field(
+        default=365, description="CloudWatch Logs retention of the exec log group."
+    )
     s3: S3LoggingSpec | None = None
     kms: KmsSpec = Field(default_factory=KmsSpec)
 
@@ -139,9 +149,10 @@ class ExecLoggingSpec(_Strict):
     @field_validator("retention_in_days")
     @classmethod
     def _retention(cls, v: int) -> int:
-        allowed = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-        if v not in allowed:
-            raise ValueError(f"must be one of the CloudWatch Logs retention values {sorted(allowed)}")
+        if v not in LOG_RETENTION_DAYS:
+            raise ValueError(
+                f"must be one of the CloudWatch Logs retention values {list(LOG_RETENTION_DAYS)}"
+            )
         return v
 
 
@@ -173,8 +184,12 @@ class OperatorSpec(_Strict):
 class AccessSpec(_Strict):
     """Who may exec, for how long, and who may turn exec on."""
 
-    default_window_minutes: int = Field(default=30, ge=1, description="Window length when --minutes is not given.")
-    max_window_minutes: int = Field(default=60, ge=1, description="Longest window, counted from the opening (minutes).")
+    default_window_minutes: int = Field(
+        default=30, ge=1, description="Window length when --minutes is not given."
+    )
+    max_window_minutes: int = Field(
+        default=60, ge=1, description="Longest window, counted from the opening (minutes)."
+    )
     operators: list[OperatorSpec] = Field(default_factory=list)
     guard_attach_to_roles: list[ROLE_NAME] = Field(
         default_factory=list,
@@ -197,21 +212,33 @@ class AccessSpec(_Strict):
 class WindowsSpec(_Strict):
     """Names of the exec-window machinery (rendered by the generator, used by ``exec-window``)."""
 
-    role_name: ROLE_NAME = Field(description="The exec-window role: the only principal allowed to turn exec on.")
+    role_name: ROLE_NAME = Field(
+        description="The exec-window role: the only principal allowed to turn exec on."
+    )
     scheduler_role_name: ROLE_NAME = Field(description="Role EventBridge Scheduler assumes to close windows.")
     schedule_group_name: str = Field(description="EventBridge Scheduler schedule group of the windows.")
-    dead_letter_queue_name: str = Field(description="SQS queue receiving schedules that failed to close a window.")
-    events_stream_name: str = Field(default="exec-windows", description="Log stream (in each exec log group) of window events.")
+    dead_letter_queue_name: str = Field(
+        description="SQS queue receiving schedules that failed to close a window."
+    )
+    events_stream_name: str = Field(
+        default="exec-windows", description="Log stream (in each exec log group) of window events."
+    )
 
 
 class ServiceSpec(_Strict):
     """A service the config knows about (windows also work on services the config does not name)."""
 
     name: ECS_NAME
-    task_role_name: ROLE_NAME = Field(description="Task role (not the execution role) that gets the exec policy.")
-    create_task_role: bool = Field(default=False, description="Render the task role itself (local/demo environments).")
+    task_role_name: ROLE_NAME = Field(
+        description="Task role (not the execution role) that gets the exec policy."
+    )
+    create_task_role: bool = Field(
+        default=False, description="Render the task role itself (local/demo environments)."
+    )
     deployment_controller: DeploymentController = DeploymentController.ECS
-    containers: list[str] = Field(default_factory=lambda: ["app"], description="Container names in the task definition.")
+    containers: list[str] = Field(
+        default_factory=lambda: ["app"], description="Container names in the task definition."
+    )
 
 
 class ClusterExecSpec(_Strict):
@@ -243,7 +270,9 @@ class EnvironmentSpec(_Strict):
     environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")]
     region: REGION
     account_id: ACCOUNT_ID
-    production: bool = Field(default=False, description="Production: 'always' is refused, close stops tasks by default.")
+    production: bool = Field(
+        default=False, description="Production: 'always' is refused, close stops tasks by default."
+    )
     backend: BackendSpec | None = Field(default=None, description="S3 backend; absent means local state.")
     tags: dict[str, str] = Field(default_factory=dict, description="Default tags on every resource.")
     exec_logging: ExecLoggingSpec = Field(default_factory=ExecLoggingSpec)
@@ -328,5 +357,6 @@ class EnvironmentSpec(_Strict):
 
     @property
     def dead_letter_queue_arn(self) -> str:
-        return f"arn:{self.partition}:sqs:{self.region}:{self.account_id}:{self.windows.dead_letter_queue_name}"
-
+        return (
+            f"arn:{self.partition}:sqs:{self.region}:{self.account_id}:{self.windows.dead_letter_queue_name}"
+        )
