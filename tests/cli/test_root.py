@@ -90,8 +90,7 @@ def test_formatters() -> None:
 def test_closed_pipe_is_not_an_error() -> None:
     code = "from ecs_exec.output import emit_json\nemit_json({'rows': ['x' * 100] * 5000})\n"
     proc = subprocess.run(
-        f'{sys.executable} -c "{code}" | head -c 10 > /dev/null',
-        shell=True,
+        ["bash", "-o", "pipefail", "-c", f'{sys.executable} -c "{code}" | head -c 10 > /dev/null'],
         capture_output=True,
         text=True,
     )
