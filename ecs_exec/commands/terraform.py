@@ -1,21 +1,52 @@
-"""``ecs-exec plan`` and ``ecs-exec apply``."""
+"""``ecs-exec plan`` and ``ecs-exec apply`` (the pipelines live in :mod:`ecs_exec.tf_flow`)."""
 
 from __future__ import annotations
 
 import click
 
 from ecs_exec.cli_common import env_options
+from ecs_exec.output import emit_json
+
+
+def _echo_summary(data: dict[str, object], line: str, output: str) -> None:
+    if output == "json":
+        emit_json(data)
+    else:
+        click.echo(line)
 
 
 @click.command()
 @env_options(outputs=("table", "json"))
 def plan(env: str | None, config: str | None, output: str) -> None:
-    """Render, terraform fmt -check, checkov, terraform init + plan; summary and build/<env>/plan.json."""
-    raise NotImplementedError("plan is not implemented yet")
+    """Render, terraform fmt -check, checkov, terraform init + plan; summary and build/<env>/plan.json.
+
+    Exits 0 with or without changes; 3 on a fmt or checkov finding; 4 on a bad config.
+    Against a moto server (AWS_ENDPOINT_URL) the state is local, under build/<env>/.
+    """
+    from ecs_exec import tf_flow
+
+    target = tf_flow.load_target(env, config)
+    result = tf_flow.plan_env(target, tf_flow.Settings.from_environment(target.env))
+    _echo_summary(result.as_dict(), f"{target.env}: {result.summary.line()}", output)
 
 
 @click.command()
 @env_options(outputs=("table", "json"))
 def apply(env: str | None, config: str | None, output: str) -> None:
-    """Apply the saved plan when it is fresh; plan first when there is none."""
-    raise NotImplementedError("apply is not implemented yet")
+    """Apply the saved plan when it is fresh; plan first when there is none or it is stale.
+
+    A plan is fresh while the rendered tree, the config file and AWS_ENDPOINT_URL are unchanged;
+    Terraform itself refuses a plan whose state moved (then this plans again, once).
+    """
+    from ecs_exec import tf_flow
+
+    target = tf_flow.load_target(env, config)
+    result = tf_flow.apply_env(target, tf_flow.Settings.from_environment(target.env))
+    s = result.plan.summary
+    line = (
+        f"{target.env}: Apply complete: {s.add} added, {s.change} changed, {s.destroy} destroyed"
+        + (f", {s.import_} imported." if s.import_ else ".")
+        if result.applied
+        else f"{target.env}: No changes. Nothing to apply."
+    )
+    _echo_summary(result.as_dict(), line, output)

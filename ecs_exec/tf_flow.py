@@ -1,0 +1,273 @@
+"""The plan and apply pipelines of ``ecs-exec plan`` / ``ecs-exec apply`` (and ``make demo``).
+
+plan: render (write ``terraform/``) -> ``terraform fmt -check`` -> checkov on the rendered tree
+-> sync the working copy ``build/<env>/tf`` -> choose the backend (local state against a moto
+server) -> ``terraform init`` -> ``terraform plan -detailed-exitcode -out`` -> ``plan.json`` +
+fingerprint sidecar.
+
+apply: apply the saved plan when its fingerprint (rendered tree, config text, endpoint) still
+matches; otherwise plan first. A plan Terraform calls stale (state moved) is re-planned once,
+never forced.
+
+Progress lines go to stderr; the callers print data on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecs_exec.errors import FindingsError, OperatorError
+from ecs_exec.output import info
+from ecs_exec.tf_runner import (
+    PlanSummary,
+    StalePlanError,
+    TerraformRunner,
+    plugin_dir_from_env,
+    summarize_plan,
+)
+from ecs_exec.tf_workspace import Workspace, endpoint_from_env, fingerprint
+from generator.spec import EnvironmentSpec
+
+Progress = Callable[[str], None]
+
+#: The committed checkov skip file (each skipped id with a reason), at the repository root.
+SKIP_FILE_NAME = "checkov-skips.yaml"
+
+
+def _step(progress: Progress, text: str) -> None:
+    progress(f"==> {text}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One environment ready to plan: its spec, config file and rendered tree.
+
+    ``files`` maps paths relative to ``terraform/`` (``envs/<env>/main.tf``, ``modules/...``)
+    to file contents.
+    """
+
+    spec: EnvironmentSpec
+    config_path: Path
+    config_text: str
+    files: Mapping[str, str]
+
+    @property
+    def env(self) -> str:
+        return self.spec.environment
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where and how to run: build workspace, moto endpoint, provider mirror, repo tree to write."""
+
+    workspace: Workspace
+    endpoint: str | None = None
+    plugin_dir: str | None = None
+    terraform_root: Path | None = None  #: write the render here and fmt/checkov it (None: tests)
+    run_checks: bool = True
+    progress: Progress = field(default=info)
+
+    @classmethod
+    def from_environment(cls, env: str, environ: Mapping[str, str] | None = None) -> Settings:
+        """CLI defaults: ``build/<env>``, ``$AWS_ENDPOINT_URL``, ``$TF_PLUGIN_DIR``, ``<repo>/terraform``."""
+        from generator.loader import REPO_ROOT
+
+        environ = os.environ if environ is None else environ
+        return cls(
+            workspace=Workspace.for_env(env, environ),
+            endpoint=endpoint_from_env(environ),
+            plugin_dir=plugin_dir_from_env(environ),
+            terraform_root=REPO_ROOT / "terraform",
+        )
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What a plan produced. ``exit_code`` is plan's ``-detailed-exitcode`` (0 none, 2 changes)."""
+
+    env: str
+    exit_code: int
+    summary: PlanSummary
+    plan_file: Path
+    plan_json: Path
+
+    @property
+    def changes(self) -> bool:
+        return self.exit_code == 2
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "environment": self.env,
+            "exit_code": self.exit_code,
+            "plan_file": str(self.plan_file),
+            "plan_json": str(self.plan_json),
+            **self.summary.as_dict(),
+        }
+
+
+def render_files(spec: EnvironmentSpec, source: str) -> dict[str, str]:
+    """The rendered tree (modules and the environment's root) as ``{relpath under terraform/: text}``.
+
+    Raises:
+        OperatorError: the generator package is not installed or incomplete.
+    """
+    try:
+        from generator.render import render_env, render_modules
+    except ImportError as exc:  # the generator lands in parallel; say so instead of a traceback
+        raise OperatorError(f"generator.render is not available ({exc})") from None
+    return {**render_modules(), **render_env(spec, source)}
+
+
+def load_target(env: str | None, config: str | None) -> Target:
+    """Load and validate the config, then render it in memory (nothing written yet).
+
+    Raises:
+        ConfigError: missing or invalid config (exit 4), before any file is written.
+    """
+    from generator.loader import REPO_ROOT, config_path, load_config
+
+    spec = load_config(env, config)
+    path = config_path(env, config)
+    try:
+        source = path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        source = str(path)
+    text = path.read_text(encoding="utf-8")
+    return Target(spec, path, text, render_files(spec, source))
+
+
+def _write_and_check(target: Target, settings: Settings, runner: TerraformRunner) -> None:
+    root = settings.terraform_root
+    if root is None:
+        return
+    from generator.render import write_rendered
+
+    _step(settings.progress, f"render {target.config_path.name} -> {root}")
+    write_rendered(dict(target.files), root)
+    _step(settings.progress, f"terraform fmt -check -recursive {root}")
+    runner.fmt_check(root)
+    if settings.run_checks:
+        scan_tree([root / "envs" / target.env, root / "modules"], settings.progress)
+
+
+def scan_tree(paths: list[Path], progress: Progress) -> None:
+    """checkov (built-in and our checks) on ``paths``; skips come from the committed skip file.
+
+    Raises:
+        FindingsError: a failed check not in the skip file (exit 3).
+        ToolMissingError / ConfigError: from the scanner (checkov missing, bad skip file).
+    """
+    from generator.loader import REPO_ROOT
+
+    try:
+        from exec_checks.scan import scan
+    except ImportError as exc:
+        raise OperatorError(f"exec_checks.scan is not available ({exc})") from None
+    skip_file = REPO_ROOT / SKIP_FILE_NAME
+    _step(progress, "checkov " + " ".join(str(p) for p in paths))
+    report = scan([str(p) for p in paths], skip_file=str(skip_file) if skip_file.is_file() else None)
+    failed = list(report.failed)
+    for f in failed:
+        progress(f"  FAILED {_finding_text(f)}")
+    if failed:
+        ids = sorted({str(getattr(f, "check_id", f)) for f in failed})
+        raise FindingsError(
+            f"checkov: {len(failed)} failed check(s): {', '.join(ids)}",
+            hint=f"fix the generator or list the id with a reason in {SKIP_FILE_NAME}",
+        )
+
+
+def _finding_text(f: Any) -> str:
+    parts = [getattr(f, a, None) for a in ("check_id", "resource", "file_path", "check_name")]
+    return " ".join(str(p) for p in parts if p) or str(f)
+
+
+def plan_env(target: Target, settings: Settings) -> PlanResult:
+    """Render, check, init and plan ``target``; write ``plan.tfplan``, ``plan.json`` and the sidecar.
+
+    Raises:
+        FindingsError: fmt or checkov finding (exit 3).
+        TerraformError: init or plan failed.
+        ToolMissingError: terraform (or checkov) missing.
+    """
+    ws = settings.workspace
+    runner = TerraformRunner(ws.workdir)  # fails early (before writing) when terraform is missing
+    _write_and_check(target, settings, runner)
+    ws.sync(target.files)
+    if ws.set_backend(settings.endpoint):
+        settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
+    if settings.endpoint:
+        settings.progress(f"    against {settings.endpoint}: local state {ws.state_path}")
+    ws.discard_plan()
+    mirror = f" -plugin-dir={settings.plugin_dir}" if settings.plugin_dir else ""
+    _step(settings.progress, f"terraform init{mirror} (in {ws.workdir})")
+    runner.init(settings.plugin_dir)
+    _step(settings.progress, "terraform plan -detailed-exitcode -out")
+    outcome = runner.plan(ws.plan_file)
+    plan = runner.show_json(ws.plan_file)
+    ws.plan_json.write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    summary = summarize_plan(plan)
+    fp = fingerprint(target.files, target.config_text, settings.endpoint)
+    ws.write_plan_meta(fp, {"exit_code": outcome.exit_code, "summary": summary.as_dict()})
+    settings.progress(f"    plan: {ws.plan_file}  JSON: {ws.plan_json}")
+    return PlanResult(target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What apply did: the plan it applied (``applied`` False when there was nothing to do)."""
+
+    plan: PlanResult
+    applied: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.plan.as_dict(), "applied": self.applied}
+
+
+def _saved_plan(target: Target, settings: Settings) -> PlanResult:
+    ws = settings.workspace
+    meta = json.loads(ws.plan_meta.read_text(encoding="utf-8"))
+    plan = json.loads(ws.plan_json.read_text(encoding="utf-8"))
+    return PlanResult(
+        target.env, int(meta.get("exit_code", 2)), summarize_plan(plan), ws.plan_file, ws.plan_json
+    )
+
+
+def apply_env(target: Target, settings: Settings) -> ApplyResult:
+    """Apply the saved plan of ``target`` when fresh, else plan first; never a stale plan.
+
+    Raises:
+        TerraformError: apply failed; StalePlanError only if the re-made plan is stale again.
+    """
+    ws = settings.workspace
+    TerraformRunner(ws.workdir)  # terraform missing: fail before anything else
+    if ws.set_backend(settings.endpoint):
+        settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
+    fp = fingerprint(target.files, target.config_text, settings.endpoint)
+    if ws.saved_plan_fresh(fp) and ws.plan_json.is_file():
+        _step(settings.progress, f"using the saved plan {ws.plan_file} (fresh)")
+        result = _saved_plan(target, settings)
+    else:
+        why = "stale" if ws.plan_file.exists() else "missing"
+        _step(settings.progress, f"saved plan {why}: planning first")
+        result = plan_env(target, settings)
+    if not result.changes:
+        settings.progress("    no changes: nothing to apply")
+        ws.discard_plan()
+        return ApplyResult(result, applied=False)
+    runner = TerraformRunner(ws.workdir)
+    _step(settings.progress, f"terraform apply {ws.plan_file.name} ({result.summary.line()})")
+    try:
+        runner.apply(ws.plan_file)
+    except StalePlanError:
+        settings.progress("    Terraform says the saved plan is stale (state moved): planning again")
+        result = plan_env(target, settings)
+        if result.changes:
+            TerraformRunner(ws.workdir).apply(ws.plan_file)
+    ws.discard_plan()  # a saved plan is consumed by its apply
+    return ApplyResult(result, applied=result.changes)

@@ -1,0 +1,390 @@
+"""The one place that runs ``terraform``: a thin wrapper over python-terraform.
+
+python-terraform (``python_terraform.Terraform``) builds argv lists from keyword options and runs
+them; its convenience methods have quirks that this module hides by never calling them and
+building every command itself (as a pure, table-tested :class:`TfCommand`):
+
+- ``Terraform.plan()`` passes ``-detailed-exitcode`` and then treats exit 2 ("changes present")
+  like an error. Here a command declares the exit codes it accepts; plan accepts 0 (no changes)
+  and 2 (changes), and 1 is an error (:class:`PlanOutcome`).
+- ``Terraform.apply()`` always sends ``-auto-approve=<skip_plan>``. Here there is no apply without
+  a saved plan file: :func:`apply_command` takes only a plan file, and Terraform applies a saved
+  plan without prompting, so ``-auto-approve`` is never sent and nothing is approved by accident.
+- ``Terraform.destroy()`` sends ``-force``, which Terraform 1.x rejects. Destroying is a plan
+  (``plan_command(destroy=True)``) followed by applying that saved plan.
+- ``Terraform.init()`` adds ``-reconfigure`` silently; here it is explicit (see :func:`init_command`).
+- ``var={...}`` becomes a temporary var file python-terraform deletes itself; here variables travel
+  as a JSON var file we write (:func:`write_var_file`), so a plan can be re-read and debugged.
+
+Plans are read as JSON from ``terraform show -json`` (:func:`summarize_plan`), never from text.
+Terraform inherits this process's environment (``AWS_*``, ``TF_*``), so ``AWS_ENDPOINT_URL``
+reaches the AWS provider the same way it reaches boto3.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecs_exec.errors import FindingsError, TerraformError, ToolMissingError
+
+log = logging.getLogger("ecs_exec.terraform")
+
+#: What to install when ``terraform`` is missing (issue: "a clear message naming what to install").
+INSTALL_HINT = (
+    "install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) and put it on PATH"
+)
+
+#: Folders that may hold an offline provider mirror (a folder containing ``registry.terraform.io/``).
+#: The Makefile probes the same places for ``TF_PLUGIN_DIR``; this is for runs outside make (pytest).
+KNOWN_PLUGIN_MIRRORS = (
+    "/opt/tf-plugins",
+    "/usr/share/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+)
+
+
+class StalePlanError(TerraformError):
+    """Terraform refused a saved plan because the state changed since it was made."""
+
+
+# ---------------------------------------------------------------- command building (pure)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Marker for a bare flag (``-check``); python-terraform's own marker is ``IsFlagged``."""
+
+
+FLAG = Flag()
+
+
+@dataclass(frozen=True)
+class TfCommand:
+    """One terraform invocation: subcommand, options (in order) and positional arguments.
+
+    ``options`` are ``(name, value)`` pairs with python-terraform's naming (``plugin_dir`` is
+    sent as ``-plugin-dir``); a value of :data:`FLAG` is a bare flag, ``bool`` becomes
+    ``true``/``false``. ``ok_codes`` are the exit codes that are not an error.
+    """
+
+    name: str
+    options: tuple[tuple[str, Any], ...] = ()
+    args: tuple[str, ...] = ()
+    ok_codes: frozenset[int] = field(default_factory=lambda: frozenset({0}))
+
+    def kwargs(self) -> dict[str, Any]:
+        """Options as python-terraform keyword arguments (``FLAG`` -> ``IsFlagged``)."""
+        from python_terraform import IsFlagged
+
+        return {k: (IsFlagged if v is FLAG else v) for k, v in self.options}
+
+    def argv(self, binary: str = "terraform") -> list[str]:
+        """The exact argv python-terraform runs for this command (``[binary, name, -opt..., args...]``)."""
+        from python_terraform import Terraform
+
+        return list(
+            Terraform(terraform_bin_path=binary).generate_cmd_string(self.name, *self.args, **self.kwargs())
+        )
+
+
+_COMMON: tuple[tuple[str, Any], ...] = (("no_color", FLAG),)
+_NO_INPUT: tuple[tuple[str, Any], ...] = (("input", False),)
+
+
+def init_command(plugin_dir: str | None = None) -> TfCommand:
+    """``terraform init -input=false -reconfigure [-plugin-dir=DIR] -no-color``.
+
+    ``-reconfigure`` on purpose: switching between the moto override backend and the real one
+    must never migrate (copy) state between them. ``plugin_dir`` is an offline provider mirror
+    (``TF_PLUGIN_DIR``); None or empty fetches from the registry as usual.
+    """
+    opts: list[tuple[str, Any]] = [*_NO_INPUT, ("reconfigure", FLAG)]
+    if plugin_dir:
+        opts.append(("plugin_dir", plugin_dir))
+    return TfCommand("init", (*opts, *_COMMON))
+
+
+def fmt_check_command(path: str) -> TfCommand:
+    """``terraform fmt -check -recursive -list=true -no-color PATH``: exit 0 clean, 3 unformatted files listed."""
+    return TfCommand(
+        "fmt",
+        (("check", FLAG), ("recursive", FLAG), ("list", True), *_COMMON),
+        (path,),
+        ok_codes=frozenset({0, 3}),
+    )
+
+
+def validate_command() -> TfCommand:
+    """``terraform validate -json -no-color`` (exit 1 with diagnostics in the JSON when invalid)."""
+    return TfCommand("validate", (("json", FLAG), *_COMMON), ok_codes=frozenset({0, 1}))
+
+
+def plan_command(out: str, var_file: str | None = None, *, destroy: bool = False) -> TfCommand:
+    """``terraform plan -input=false -detailed-exitcode [-destroy] [-var-file=F] -out=OUT -no-color``.
+
+    Exit codes accepted: 0 (no changes) and 2 (changes present); 1 is an error.
+    """
+    opts: list[tuple[str, Any]] = [*_NO_INPUT, ("detailed_exitcode", FLAG), ("lock_timeout", "60s")]
+    if destroy:
+        opts.append(("destroy", FLAG))
+    if var_file:
+        opts.append(("var_file", var_file))
+    opts.append(("out", out))
+    return TfCommand("plan", (*opts, *_COMMON), ok_codes=frozenset({0, 2}))
+
+
+def apply_command(plan_file: str) -> TfCommand:
+    """``terraform apply -input=false -no-color PLAN_FILE`` — only ever a saved plan.
+
+    Terraform applies a saved plan without asking, so no ``-auto-approve`` is sent: there is no
+    way to build an apply of the live configuration (which would need approval) with this module.
+
+    Raises:
+        ValueError: ``plan_file`` is empty.
+    """
+    if not plan_file:
+        raise ValueError("apply_command needs a saved plan file")
+    return TfCommand("apply", (*_NO_INPUT, ("lock_timeout", "60s"), *_COMMON), (plan_file,))
+
+
+def show_json_command(plan_file: str) -> TfCommand:
+    """``terraform show -json -no-color PLAN_FILE``: the plan as JSON (format_version 1.x)."""
+    return TfCommand("show", (("json", FLAG), *_COMMON), (plan_file,))
+
+
+def write_var_file(variables: Mapping[str, Any], path: Path) -> Path | None:
+    """Write ``variables`` as a Terraform JSON var file (``*.tfvars.json``); None when there are none."""
+    if not variables:
+        return None
+    path.write_text(json.dumps(dict(variables), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- plan JSON (pure)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """Counts of a plan as Terraform prints them: a replacement counts as one add and one destroy."""
+
+    add: int = 0
+    change: int = 0
+    destroy: int = 0
+    import_: int = 0
+    addresses: tuple[tuple[str, str], ...] = ()  #: (address, action) of every resource that changes
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add or self.change or self.destroy or self.import_)
+
+    def line(self) -> str:
+        """``Plan: 3 to add, 0 to change, 0 to destroy[, 1 to import].`` or ``No changes.``"""
+        if not self.changes:
+            return "No changes."
+        imp = f", {self.import_} to import" if self.import_ else ""
+        return f"Plan: {self.add} to add, {self.change} to change, {self.destroy} to destroy{imp}."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "add": self.add,
+            "change": self.change,
+            "destroy": self.destroy,
+            "import": self.import_,
+            "changes": self.changes,
+            "resources": [{"address": a, "action": act} for a, act in self.addresses],
+        }
+
+
+def summarize_plan(plan: Mapping[str, Any]) -> PlanSummary:
+    """Count ``resource_changes[*].change.actions`` of ``terraform show -json`` output.
+
+    Actions: ``["create"]`` add, ``["update"]`` change, ``["delete"]`` destroy, ``["delete","create"]``
+    or ``["create","delete"]`` replace (add + destroy); ``no-op`` / ``read`` are not changes. A
+    resource with ``change.importing`` counts as an import (Terraform 1.5+ ``import`` blocks).
+    """
+    add = change = destroy = imports = 0
+    addresses: list[tuple[str, str]] = []
+    for rc in plan.get("resource_changes") or []:
+        ch = rc.get("change") or {}
+        actions = list(ch.get("actions") or [])
+        importing = bool(ch.get("importing"))
+        imports += importing
+        if actions == ["create"]:
+            add += 1
+            action = "create"
+        elif actions == ["update"]:
+            change += 1
+            action = "update"
+        elif actions == ["delete"]:
+            destroy += 1
+            action = "delete"
+        elif sorted(actions) == ["create", "delete"]:
+            add += 1
+            destroy += 1
+            action = "replace"
+        elif importing:
+            action = "import"
+        else:
+            continue
+        addresses.append((str(rc.get("address")), action))
+    return PlanSummary(add, change, destroy, imports, tuple(sorted(addresses)))
+
+
+def _error_excerpt(stderr: str, stdout: str, limit: int = 6) -> str:
+    """The ``Error:`` lines of Terraform's output (plus the line after each), or its last lines."""
+    text = stderr.strip() or stdout.strip()
+    lines = [ln.strip(" │╷╵") for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln.strip()]
+    picked: list[str] = []
+    for i, ln in enumerate(lines):
+        if ln.startswith("Error:"):
+            picked.append(ln)
+            if i + 1 < len(lines) and not lines[i + 1].startswith("Error:"):
+                picked.append(lines[i + 1])
+    return " | ".join((picked or lines[-limit:])[:limit]) or "(no output)"
+
+
+# ---------------------------------------------------------------- running
+
+
+def find_terraform(binary: str | None = None) -> str:
+    """Path of the terraform binary (``binary``, else ``terraform`` on PATH).
+
+    Raises:
+        ToolMissingError: not found (message says what to install).
+    """
+    found = shutil.which(binary or "terraform")
+    if not found:
+        raise ToolMissingError(f"terraform: not found on PATH; {INSTALL_HINT}")
+    return found
+
+
+def plugin_dir_from_env(environ: Mapping[str, str] | None = None, *, discover: bool = False) -> str | None:
+    """The provider mirror to pass as ``-plugin-dir``: ``$TF_PLUGIN_DIR`` when non-empty.
+
+    With ``discover=True`` and the variable *unset* (not set-empty), fall back to the first of
+    :data:`KNOWN_PLUGIN_MIRRORS` that holds the AWS provider (tests and ``make demo`` run offline).
+    """
+    env = os.environ if environ is None else environ
+    if "TF_PLUGIN_DIR" in env:
+        return env["TF_PLUGIN_DIR"] or None
+    if discover:
+        for cand in KNOWN_PLUGIN_MIRRORS:
+            if (Path(cand) / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
+                return cand
+    return None
+
+
+@dataclass(frozen=True)
+class TfResult:
+    """Exit code and captured output of one terraform run."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """Result of ``terraform plan -detailed-exitcode``: 0 no changes, 2 changes (1 raised as an error)."""
+
+    exit_code: int
+    plan_file: Path
+
+    @property
+    def changes(self) -> bool:
+        return self.exit_code == 2
+
+
+class TerraformRunner:
+    """Run terraform commands in one working directory via python-terraform.
+
+    Args:
+        working_dir: the root module folder (where ``.terraform/`` lives).
+        binary: terraform executable; default ``terraform`` on PATH.
+
+    Raises:
+        ToolMissingError: terraform is not installed (at construction, before any side effect).
+    """
+
+    def __init__(self, working_dir: Path, binary: str | None = None) -> None:
+        from python_terraform import Terraform
+
+        self.working_dir = Path(working_dir)
+        self.binary = find_terraform(binary)
+        self._tf = Terraform(working_dir=str(self.working_dir), terraform_bin_path=self.binary)
+
+    def run(self, cmd: TfCommand) -> TfResult:
+        """Run ``cmd``; output is captured (stdout carries our data, not Terraform's chatter).
+
+        Raises:
+            TerraformError: exit code not in ``cmd.ok_codes`` (message: Terraform's ``Error:`` lines).
+            StalePlanError: Terraform refused a saved plan as stale.
+        """
+        log.debug("terraform: %s (in %s)", " ".join(cmd.argv(self.binary)), self.working_dir)
+        try:
+            code, out, err = self._tf.cmd(cmd.name, *cmd.args, **cmd.kwargs())
+        except FileNotFoundError:  # binary removed between lookup and run
+            raise ToolMissingError(f"terraform: not found; {INSTALL_HINT}") from None
+        result = TfResult(int(code), out or "", err or "")
+        if result.code in cmd.ok_codes:
+            return result
+        excerpt = _error_excerpt(result.stderr, result.stdout)
+        if re.search(r"Saved plan is stale", result.stderr + result.stdout):
+            raise StalePlanError(f"terraform {cmd.name}: the saved plan is stale: {excerpt}")
+        raise TerraformError(
+            f"terraform {cmd.name} failed (exit {result.code}) in {self.working_dir}: {excerpt}"
+        )
+
+    def init(self, plugin_dir: str | None = None) -> None:
+        """``terraform init`` (see :func:`init_command`)."""
+        self.run(init_command(plugin_dir))
+
+    def fmt_check(self, path: Path) -> None:
+        """``terraform fmt -check -recursive`` on ``path``.
+
+        Raises:
+            FindingsError: some files are not formatted (exit 3; lists them).
+        """
+        res = self.run(fmt_check_command(str(path)))
+        if res.code == 3:
+            files = ", ".join(ln.strip() for ln in res.stdout.splitlines() if ln.strip())
+            raise FindingsError(f"terraform fmt -check: not formatted: {files}", hint="run `make render`")
+
+    def validate(self) -> dict[str, Any]:
+        """``terraform validate -json``: the diagnostics document (``valid``, ``diagnostics``)."""
+        return dict(json.loads(self.run(validate_command()).stdout))
+
+    def plan(self, out: Path, var_file: Path | None = None, *, destroy: bool = False) -> PlanOutcome:
+        """``terraform plan -detailed-exitcode -out=OUT``.
+
+        Raises:
+            TerraformError: plan failed (exit 1).
+        """
+        res = self.run(plan_command(str(out), str(var_file) if var_file else None, destroy=destroy))
+        return PlanOutcome(res.code, Path(out))
+
+    def show_json(self, plan_file: Path) -> dict[str, Any]:
+        """The saved plan as JSON (``terraform show -json``)."""
+        return dict(json.loads(self.run(show_json_command(str(plan_file))).stdout))
+
+    def apply(self, plan_file: Path) -> TfResult:
+        """Apply a saved plan (never the live configuration; see :func:`apply_command`).
+
+        Raises:
+            TerraformError: the plan file is missing or apply failed.
+            StalePlanError: the state moved since the plan was made.
+        """
+        if not Path(plan_file).is_file():
+            raise TerraformError(
+                f"terraform apply: no saved plan at {plan_file}", hint="run `ecs-exec plan` first"
+            )
+        return self.run(apply_command(str(plan_file)))

@@ -1,0 +1,199 @@
+"""Where Terraform runs for one environment: ``build/<env>/`` (git-ignored, outside ``terraform/``).
+
+Layout (the build root is ``$ECS_EXEC_BUILD_DIR`` or ``<repo>/build``)::
+
+    build/<env>/tf/modules/...          working copy of terraform/modules
+    build/<env>/tf/envs/<env>/...       working copy of the root (Terraform runs here; keeps .terraform/)
+    build/<env>/tf/envs/<env>/backend_override.tf   only against a moto server (AWS_ENDPOINT_URL)
+    build/<env>/state/terraform.tfstate local state against a moto server
+    build/<env>/endpoint                the endpoint the local state belongs to
+    build/<env>/plan.tfplan  plan.json  plan.meta.json (fingerprint of what was planned)
+
+Why a working copy instead of running in ``terraform/envs/<env>``: the committed tree stays free
+of ``.terraform/``, lock files, override files and state (checkov, ``make check`` and golden
+tests read it), the relative layout keeps ``source = "../../modules/..."`` resolving, and tests
+can plan a render without touching the repository. Why an override file instead of
+``-backend-config``: the moto run must not use the real S3 backend at all (not just other
+settings of it), and ``*_override.tf`` replaces the backend block as a whole (or adds one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BACKEND_OVERRIDE = "backend_override.tf"
+#: Entries of the working copy that survive a sync (Terraform's own files).
+_KEEP = {
+    ".terraform",
+    ".terraform.lock.hcl",
+    BACKEND_OVERRIDE,
+    "terraform.tfstate",
+    "terraform.tfstate.backup",
+}
+
+
+def build_root(environ: Mapping[str, str] | None = None) -> Path:
+    """``$ECS_EXEC_BUILD_DIR`` when set and non-empty, else ``<repo>/build``."""
+    from generator.loader import REPO_ROOT
+
+    env = os.environ if environ is None else environ
+    return Path(env.get("ECS_EXEC_BUILD_DIR") or REPO_ROOT / "build")
+
+
+def endpoint_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$AWS_ENDPOINT_URL`` (a moto server) or None for real AWS."""
+    env = os.environ if environ is None else environ
+    return env.get("AWS_ENDPOINT_URL") or None
+
+
+def fingerprint(files: Mapping[str, str], config_text: str, endpoint: str | None) -> str:
+    """sha256 over the rendered tree (``{relpath: content}``), the config file text and the endpoint.
+
+    A saved plan is fresh only while this value is unchanged.
+    """
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0" + files[rel].encode() + b"\0")
+    h.update(b"config\0" + config_text.encode() + b"\0endpoint\0" + (endpoint or "").encode())
+    return h.hexdigest()
+
+
+def backend_override_hcl(state_path: Path) -> str:
+    """A ``terraform { backend "local" { path = ... } }`` override (fmt-clean HCL)."""
+    path = json.dumps(str(state_path))  # JSON string escaping is valid HCL string escaping
+    return (
+        "# Written by ecs-exec: local state while AWS_ENDPOINT_URL points at a moto server.\n"
+        "terraform {\n"
+        '  backend "local" {\n'
+        f"    path = {path}\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The build folder of one environment (see module docstring for the layout)."""
+
+    env: str
+    root: Path  #: build/<env>
+
+    @classmethod
+    def for_env(cls, env: str, environ: Mapping[str, str] | None = None) -> Workspace:
+        return cls(env, build_root(environ) / env)
+
+    @property
+    def tf_dir(self) -> Path:
+        """Top of the working copy (holds ``modules/`` and ``envs/``)."""
+        return self.root / "tf"
+
+    @property
+    def workdir(self) -> Path:
+        """The root module Terraform runs in: ``tf/envs/<env>``."""
+        return self.tf_dir / "envs" / self.env
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / "state" / "terraform.tfstate"
+
+    @property
+    def endpoint_file(self) -> Path:
+        return self.root / "endpoint"
+
+    @property
+    def plan_file(self) -> Path:
+        return self.root / "plan.tfplan"
+
+    @property
+    def plan_json(self) -> Path:
+        return self.root / "plan.json"
+
+    @property
+    def plan_meta(self) -> Path:
+        return self.root / "plan.meta.json"
+
+    # ---- working copy
+
+    def sync(self, files: Mapping[str, str]) -> None:
+        """Make the working copy hold exactly ``files`` (relpaths under ``terraform/``).
+
+        Terraform's own files (``.terraform/``, lock file, override, state) are kept, so providers
+        are not re-installed each run; files that are no longer rendered are removed.
+        """
+        self.tf_dir.mkdir(parents=True, exist_ok=True)
+        for top in ("modules", "envs"):
+            base = self.tf_dir / top
+            if not base.exists():
+                continue
+            for path in sorted(base.rglob("*"), reverse=True):
+                rel_parts = path.relative_to(self.tf_dir).parts
+                if any(p in _KEEP for p in rel_parts):
+                    continue
+                if path.is_file() and path.relative_to(self.tf_dir).as_posix() not in files:
+                    path.unlink()
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+        for rel, content in files.items():
+            dest = self.tf_dir / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not dest.is_file() or dest.read_text(encoding="utf-8") != content:
+                dest.write_text(content, encoding="utf-8")
+
+    def set_backend(self, endpoint: str | None) -> bool:
+        """Point the state at the right place for ``endpoint``; return True when local state was reset.
+
+        With an endpoint (a moto server): write the local-backend override and remember the endpoint;
+        when it differs from the remembered one, wipe the local state and the saved plan (a fresh
+        server has none of the resources the old state lists). Without one: remove the override so
+        the backend the config names is used, and drop a plan made against a moto server.
+        """
+        override = self.workdir / BACKEND_OVERRIDE
+        previous = (
+            self.endpoint_file.read_text(encoding="utf-8").strip() if self.endpoint_file.is_file() else None
+        )
+        reset = False
+        if endpoint:
+            if previous != endpoint:
+                reset = self.state_path.exists() or previous is not None
+                shutil.rmtree(self.state_path.parent, ignore_errors=True)
+                self.discard_plan()
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            override.write_text(backend_override_hcl(self.state_path.resolve()), encoding="utf-8")
+            self.endpoint_file.write_text(endpoint + "\n", encoding="utf-8")
+        else:
+            override.unlink(missing_ok=True)
+            if previous is not None:
+                self.discard_plan()
+                self.endpoint_file.unlink()
+        return reset
+
+    # ---- saved plan
+
+    def discard_plan(self) -> None:
+        """Forget the saved plan (binary and sidecar); ``plan.json`` stays for reading."""
+        self.plan_file.unlink(missing_ok=True)
+        self.plan_meta.unlink(missing_ok=True)
+
+    def write_plan_meta(self, fp: str, extra: Mapping[str, Any]) -> None:
+        """Record the fingerprint of what ``plan.tfplan`` was made from."""
+        self.plan_meta.write_text(
+            json.dumps({"fingerprint": fp, **extra}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+
+    def saved_plan_fresh(self, fp: str) -> bool:
+        """True when a saved plan exists and was made from exactly fingerprint ``fp``."""
+        if not (self.plan_file.is_file() and self.plan_meta.is_file()):
+            return False
+        try:
+            meta = json.loads(self.plan_meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return bool(meta.get("fingerprint") == fp)

@@ -1,0 +1,109 @@
+"""Command building is pure: the argv python-terraform runs for each command, as a table."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecs_exec.tf_runner import (
+    PlanSummary,
+    TfCommand,
+    apply_command,
+    fmt_check_command,
+    init_command,
+    plan_command,
+    plugin_dir_from_env,
+    show_json_command,
+    summarize_plan,
+    validate_command,
+)
+
+CASES = [
+    (init_command(), ["init", "-input=false", "-reconfigure", "-no-color"]),
+    (
+        init_command("/opt/mirror"),
+        ["init", "-input=false", "-reconfigure", "-plugin-dir=/opt/mirror", "-no-color"],
+    ),
+    (init_command(""), ["init", "-input=false", "-reconfigure", "-no-color"]),
+    (fmt_check_command("terraform"), ["fmt", "-check", "-recursive", "-list=true", "-no-color", "terraform"]),
+    (validate_command(), ["validate", "-json", "-no-color"]),
+    (
+        plan_command("p.tfplan"),
+        ["plan", "-input=false", "-detailed-exitcode", "-lock-timeout=60s", "-out=p.tfplan", "-no-color"],
+    ),
+    (
+        plan_command("p.tfplan", "vars.tfvars.json", destroy=True),
+        [
+            "plan",
+            "-input=false",
+            "-detailed-exitcode",
+            "-lock-timeout=60s",
+            "-destroy",
+            "-var-file=vars.tfvars.json",
+            "-out=p.tfplan",
+            "-no-color",
+        ],
+    ),
+    (apply_command("p.tfplan"), ["apply", "-input=false", "-lock-timeout=60s", "-no-color", "p.tfplan"]),
+    (show_json_command("p.tfplan"), ["show", "-json", "-no-color", "p.tfplan"]),
+]
+
+
+@pytest.mark.parametrize(("cmd", "expected"), CASES, ids=[" ".join(e[:2]) for _, e in CASES])
+def test_argv(cmd: TfCommand, expected: list[str]) -> None:
+    assert cmd.argv("tf") == ["tf", *expected]
+
+
+def test_plan_accepts_0_and_2_only() -> None:
+    assert plan_command("x").ok_codes == {0, 2}
+    assert apply_command("x").ok_codes == {0}
+
+
+def test_no_command_auto_approves_or_forces() -> None:
+    argvs = [" ".join(c.argv()) for c, _ in CASES]
+    assert not any("auto-approve" in a or "-force" in a for a in argvs)
+
+
+def test_apply_needs_a_plan_file() -> None:
+    with pytest.raises(ValueError, match="saved plan"):
+        apply_command("")
+
+
+def test_plugin_dir_from_env() -> None:
+    assert plugin_dir_from_env({"TF_PLUGIN_DIR": "/m"}) == "/m"
+    assert plugin_dir_from_env({"TF_PLUGIN_DIR": ""}, discover=True) is None  # set-empty: the registry
+    assert plugin_dir_from_env({}) is None
+
+
+def _rc(address: str, actions: list[str], importing: bool = False) -> dict[str, object]:
+    change: dict[str, object] = {"actions": actions}
+    if importing:
+        change["importing"] = {"id": "x"}
+    return {"address": address, "change": change}
+
+
+def test_summarize_plan_counts_like_terraform() -> None:
+    plan = {
+        "resource_changes": [
+            _rc("a.new", ["create"]),
+            _rc("a.upd", ["update"]),
+            _rc("a.gone", ["delete"]),
+            _rc("a.repl", ["delete", "create"]),
+            _rc("a.repl2", ["create", "delete"]),
+            _rc("a.same", ["no-op"]),
+            _rc("data.x", ["read"]),
+            _rc("a.adopted", ["no-op"], importing=True),
+        ]
+    }
+    s = summarize_plan(plan)
+    assert (s.add, s.change, s.destroy, s.import_) == (3, 1, 3, 1)
+    assert s.line() == "Plan: 3 to add, 1 to change, 3 to destroy, 1 to import."
+    assert dict(s.addresses)["a.repl"] == "replace"
+    assert dict(s.addresses)["a.adopted"] == "import"
+    assert "a.same" not in dict(s.addresses)
+
+
+def test_summarize_empty_plan() -> None:
+    s = summarize_plan({"resource_changes": [_rc("a.same", ["no-op"])]})
+    assert s == PlanSummary()
+    assert not s.changes
+    assert s.line() == "No changes."

@@ -1,0 +1,74 @@
+"""The runner against the real terraform binary on tiny hand-written roots (no provider needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecs_exec.errors import ExitCode, FindingsError, TerraformError, ToolMissingError, exit_code_for
+from ecs_exec.tf_runner import StalePlanError, TerraformRunner
+
+pytestmark = pytest.mark.terraform
+
+ONE_RESOURCE = 'resource "terraform_data" "x" {\n  input = "a"\n}\n'
+
+
+def _root(tmp_path: Path, text: str) -> TerraformRunner:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "main.tf").write_text(text)
+    runner = TerraformRunner(tmp_path)
+    runner.init()
+    return runner
+
+
+def test_plan_exit_codes_0_2_and_error(tmp_path: Path) -> None:
+    empty = _root(tmp_path / "empty", "")
+    outcome = empty.plan(tmp_path / "empty.tfplan")
+    assert (outcome.exit_code, outcome.changes) == (0, False)
+
+    one = _root(tmp_path / "one", ONE_RESOURCE)
+    outcome = one.plan(tmp_path / "one.tfplan")
+    assert (outcome.exit_code, outcome.changes) == (2, True)
+    plan = one.show_json(outcome.plan_file)
+    assert [rc["change"]["actions"] for rc in plan["resource_changes"]] == [["create"]]
+
+    (tmp_path / "one" / "main.tf").write_text('resource "terraform_data" "x" {\n  input = var.nope\n}\n')
+    with pytest.raises(
+        TerraformError, match=r"terraform plan failed \(exit 1\).*Reference to undeclared"
+    ) as ei:
+        one.plan(tmp_path / "bad.tfplan")
+    assert exit_code_for(ei.value) is ExitCode.ERROR
+
+
+def test_apply_then_plan_is_empty_and_old_plan_is_stale(tmp_path: Path) -> None:
+    runner = _root(tmp_path, ONE_RESOURCE)
+    first = runner.plan(tmp_path / "first.tfplan")
+    second = runner.plan(tmp_path / "second.tfplan")
+    runner.apply(first.plan_file)
+    assert runner.plan(tmp_path / "again.tfplan").exit_code == 0
+    with pytest.raises(StalePlanError, match="stale"):
+        runner.apply(second.plan_file)
+
+
+def test_apply_without_plan_file_refuses(tmp_path: Path) -> None:
+    runner = _root(tmp_path, ONE_RESOURCE)
+    with pytest.raises(TerraformError, match="no saved plan"):
+        runner.apply(tmp_path / "missing.tfplan")
+    assert not (tmp_path / "terraform.tfstate").exists()
+
+
+def test_fmt_check_lists_unformatted_files(tmp_path: Path) -> None:
+    (tmp_path / "ok.tf").write_text(ONE_RESOURCE)
+    runner = TerraformRunner(tmp_path)
+    runner.fmt_check(tmp_path)
+    (tmp_path / "ugly.tf").write_text('resource "terraform_data" "y" {\ninput="b"\n}\n')
+    with pytest.raises(FindingsError, match="ugly.tf") as ei:
+        runner.fmt_check(tmp_path)
+    assert exit_code_for(ei.value) is ExitCode.FINDINGS
+
+
+def test_terraform_missing_names_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without terraform
+    with pytest.raises(ToolMissingError, match=r"terraform: not found on PATH; install Terraform >= 1.5"):
+        TerraformRunner(tmp_path)
