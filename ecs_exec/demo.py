@@ -1,0 +1,211 @@
+"""``make demo`` (``python -m ecs_exec.demo``): the whole flow on an embedded moto server.
+
+Starts moto on 127.0.0.1 (free port), renders ``config/local.yaml``, plans and applies it, seeds a
+service (and its running tasks) per cluster, plans again and requires "no changes"
+(``-detailed-exitcode`` 0), then — where those commands exist — checks drift and opens, lists and
+closes an exec window. The server is stopped at the end, also on failure or Ctrl-C.
+No AWS account or network needed. Headings and progress on stderr; summaries on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from ecs_exec.aws import ClientFactory
+from ecs_exec.cli_common import setup_logging
+from ecs_exec.errors import ExitCode, OperatorError, TerraformError, exit_code_for
+from ecs_exec.output import info
+from generator.spec import EnvironmentSpec
+
+#: API calls of :func:`seed_services` (checked by a test).
+PERMISSIONS = ("ecs:RegisterTaskDefinition", "ecs:CreateService", "ecs:RunTask")
+
+DEMO_ENV = "local"
+#: The image does not matter to moto; a real one keeps the task definition realistic.
+DEMO_IMAGE = "public.ecr.aws/docker/library/busybox:stable"
+
+
+def seed_services(spec: EnvironmentSpec, factory: ClientFactory, tasks_per_service: int = 1) -> list[str]:
+    """Create every service the config names, with running tasks, on the applied clusters.
+
+    Each service gets a task definition ``<cluster>-<service>`` whose ``taskRoleArn`` is the
+    rendered task role, one container per configured name (container-level ``memory``, default
+    bridge network mode, as moto's ``RunTask`` needs), and ``tasks_per_service`` tasks started
+    with ``RunTask(group="service:<name>")`` (moto's ``CreateService`` starts none).
+    APIs: ``ecs:RegisterTaskDefinition``, ``ecs:CreateService``, ``ecs:RunTask``.
+
+    Returns:
+        ``["<cluster>/<service>", ...]`` in config order.
+    """
+    ecs = factory.client("ecs")
+    seeded: list[str] = []
+    for cluster in spec.clusters:
+        for svc in cluster.services:
+            family = f"{cluster.name}-{svc.name}"
+            td = ecs.register_task_definition(
+                family=family,
+                taskRoleArn=spec.role_arn(svc.task_role_name),
+                containerDefinitions=[
+                    {"name": c, "image": DEMO_IMAGE, "memory": 128, "essential": i == 0}
+                    for i, c in enumerate(svc.containers)
+                ],
+            )["taskDefinition"]["taskDefinitionArn"]
+            ecs.create_service(
+                cluster=cluster.name,
+                serviceName=svc.name,
+                taskDefinition=td,
+                desiredCount=tasks_per_service,
+                deploymentController={"type": svc.deployment_controller.value},
+            )
+            ecs.run_task(
+                cluster=cluster.name,
+                taskDefinition=td,
+                count=tasks_per_service,
+                launchType="FARGATE",
+                group=f"service:{svc.name}",
+                startedBy="ecs-exec-demo",
+            )
+            seeded.append(f"{cluster.name}/{svc.name}")
+    return seeded
+
+
+def _heading(n: int, total: int, text: str) -> None:
+    info("")
+    info(click.style(f"[{n}/{total}] {text}", bold=True))
+
+
+def _cli(name: str) -> str:
+    """Path of our console script ``name`` (next to this interpreter, else on PATH)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+def run_cli(args: Sequence[str]) -> int:
+    """Run one of our commands as a user would; its stdout and stderr pass through.
+
+    Returns the exit code; a command that is not implemented yet is reported and counts as 0.
+    """
+    info("$ " + " ".join(args))
+    proc = subprocess.run([_cli(args[0]), *args[1:]], capture_output=True, text=True)
+    if "not implemented" in proc.stderr:
+        info(f"    (skipped: `{' '.join(args[:3])}` is not implemented in this checkout)")
+        return 0
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    return proc.returncode
+
+
+def _expect(code: int, allowed: set[int], what: str) -> None:
+    if code not in allowed:
+        raise OperatorError(f"demo: {what} exited {code} (expected {sorted(allowed)})")
+
+
+def run_demo() -> None:
+    """The demo flow (see module docstring). The moto server is always stopped at the end.
+
+    Raises:
+        OperatorError: a step failed (its message says which).
+    """
+    from ecs_exec import tf_flow
+    from ecs_exec.moto_server import start_server
+    from ecs_exec.tf_runner import find_terraform, plugin_dir_from_env
+    from generator.loader import load_config
+
+    total = 8
+    spec = load_config(DEMO_ENV)
+    find_terraform()  # a missing terraform is reported before the server starts
+    _heading(1, total, f"start the embedded AWS (moto server, account {spec.account_id})")
+    server = start_server(account_id=spec.account_id)
+    try:
+        server.hold_tasks_running()
+        os.environ.update(server.env(region=spec.region))
+        info(f"    AWS_ENDPOINT_URL={server.endpoint}")
+        # Run outside make, TF_PLUGIN_DIR may be unset: use a mirror on the machine (no network).
+        settings = replace(
+            tf_flow.Settings.from_environment(DEMO_ENV), plugin_dir=plugin_dir_from_env(discover=True)
+        )
+
+        _heading(2, total, "render config/local.yaml, fmt, checkov, terraform init + plan")
+        target = tf_flow.load_target(DEMO_ENV, None)
+        first = tf_flow.plan_env(target, settings)
+        click.echo(f"plan: {first.summary.line()}")
+
+        _heading(3, total, "terraform apply (the saved plan)")
+        applied = tf_flow.apply_env(target, settings)
+        click.echo(f"apply: {'done' if applied.applied else 'nothing to do'} ({applied.plan.summary.line()})")
+
+        _heading(4, total, "seed a service with running tasks per cluster (boto3)")
+        seeded = seed_services(spec, ClientFactory(spec.region))
+        click.echo("seeded: " + ", ".join(seeded))
+
+        _heading(5, total, "plan again: expect no changes (-detailed-exitcode 0)")
+        second = tf_flow.plan_env(target, settings)
+        click.echo(f"plan: {second.summary.line()}")
+        if second.exit_code != 0:
+            raise TerraformError(f"demo: the second plan is not empty: {second.summary.line()}")
+
+        cluster, service = _window_target(spec)
+        _heading(6, total, "drift check (expect in sync)")
+        _expect(run_cli(["ecs-exec", "drift", "check", "--env", DEMO_ENV]), {0}, "drift check")
+
+        _heading(7, total, f"open, list and close an exec window on {cluster}/{service}")
+        opened = run_cli(
+            ["exec-window", "open", "--env", DEMO_ENV, "--cluster", cluster, "--service", service]
+            + ["--minutes", "30", "--reason", "demo", "--no-wait"]
+        )
+        _expect(opened, {0}, "exec-window open")
+        _expect(run_cli(["exec-window", "list", "--env", DEMO_ENV]), {0}, "exec-window list")
+        closed = run_cli(
+            [
+                "exec-window",
+                "close",
+                "--env",
+                DEMO_ENV,
+                "--cluster",
+                cluster,
+                "--service",
+                service,
+                "--no-wait",
+            ]
+        )
+        _expect(closed, {0}, "exec-window close")
+    finally:
+        _heading(total, total, "stop the moto server")
+        server.stop()
+    info("demo: done — applied, seeded, and the second plan showed no changes.")
+
+
+def _window_target(spec: EnvironmentSpec) -> tuple[str, str]:
+    """The first service of the first ``windowed`` cluster (``demo-app``/``api`` in config/local.yaml)."""
+    for cl in spec.clusters:
+        if cl.exec.mode.value == "windowed" and cl.services:
+            return cl.name, cl.services[0].name
+    raise OperatorError("config/local.yaml: clusters: the demo needs a windowed cluster with a service")
+
+
+def main() -> None:
+    """Entry point: one error line and the documented exit code on failure; 130 on Ctrl-C."""
+    setup_logging(verbose=bool(os.environ.get("ECS_EXEC_DEBUG")))
+    try:
+        run_demo()
+    except KeyboardInterrupt:
+        info("demo: interrupted")
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as exc:  # noqa: BLE001 - the one place the demo turns errors into exit codes
+        code = exit_code_for(exc)
+        if code is ExitCode.ERROR and os.environ.get("ECS_EXEC_DEBUG") and not isinstance(exc, OperatorError):
+            raise
+        info(f"demo: error: {exc}")
+        sys.exit(int(code))
+
+
+if __name__ == "__main__":
+    main()

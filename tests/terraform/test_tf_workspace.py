@@ -1,0 +1,75 @@
+"""build/<env>/ bookkeeping: working copy sync, the moto backend override, freshness of a saved plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecs_exec.tf_workspace import BACKEND_OVERRIDE, Workspace, build_root, fingerprint
+
+
+def test_build_root_overridable(tmp_path: Path) -> None:
+    assert build_root({"ECS_EXEC_BUILD_DIR": str(tmp_path)}) == tmp_path
+    assert build_root({"ECS_EXEC_BUILD_DIR": ""}).name == "build"
+    assert (
+        Workspace.for_env("stg", {"ECS_EXEC_BUILD_DIR": str(tmp_path)}).workdir
+        == tmp_path / "stg/tf/envs/stg"
+    )
+
+
+def test_sync_keeps_layout_and_terraform_files_and_drops_stale(tmp_path: Path) -> None:
+    ws = Workspace("stg", tmp_path / "stg")
+    ws.sync({"modules/m/main.tf": "m1", "envs/stg/main.tf": "r1", "envs/stg/old.tf": "x"})
+    (ws.workdir / ".terraform").mkdir()
+    (ws.workdir / ".terraform" / "modules.json").write_text("{}")
+    (ws.workdir / ".terraform.lock.hcl").write_text("lock")
+    ws.sync({"modules/m/main.tf": "m2", "envs/stg/main.tf": "r1"})
+    assert (ws.tf_dir / "modules/m/main.tf").read_text() == "m2"
+    assert not (ws.workdir / "old.tf").exists()
+    assert (ws.workdir / ".terraform" / "modules.json").exists()
+    assert (ws.workdir / ".terraform.lock.hcl").exists()
+    ws.sync({"envs/stg/main.tf": "r1"})
+    assert not (ws.tf_dir / "modules" / "m").exists()
+
+
+def test_endpoint_change_resets_local_state_and_plan(tmp_path: Path) -> None:
+    ws = Workspace("local", tmp_path / "local")
+    assert ws.set_backend("http://127.0.0.1:1111") is False
+    override = (ws.workdir / BACKEND_OVERRIDE).read_text()
+    assert 'backend "local"' in override and str(ws.state_path.resolve()) in override
+    ws.state_path.write_text("{}")
+    ws.plan_file.write_text("plan")
+    ws.write_plan_meta("fp", {})
+    assert ws.set_backend("http://127.0.0.1:1111") is False  # same server: state kept
+    assert ws.state_path.exists() and ws.saved_plan_fresh("fp")
+    assert ws.set_backend("http://127.0.0.1:2222") is True  # a fresh server: state and plan gone
+    assert not ws.state_path.exists() and not ws.plan_file.exists()
+    assert ws.endpoint_file.read_text().strip() == "http://127.0.0.1:2222"
+    ws.plan_file.write_text("plan")
+    ws.write_plan_meta("fp", {})
+    assert ws.set_backend(None) is False  # real AWS: the config's backend, no moto plan
+    assert not (ws.workdir / BACKEND_OVERRIDE).exists()
+    assert not ws.plan_file.exists() and not ws.endpoint_file.exists()
+
+
+def test_fingerprint_covers_tree_config_and_endpoint() -> None:
+    base = fingerprint({"a.tf": "x"}, "cfg", "http://e")
+    assert base == fingerprint({"a.tf": "x"}, "cfg", "http://e")
+    others = [
+        fingerprint({"a.tf": "y"}, "cfg", "http://e"),
+        fingerprint({"b.tf": "x"}, "cfg", "http://e"),
+        fingerprint({"a.tf": "x"}, "cfg2", "http://e"),
+        fingerprint({"a.tf": "x"}, "cfg", None),
+    ]
+    assert base not in others and len(set(others)) == 4
+
+
+def test_saved_plan_fresh_needs_plan_and_matching_sidecar(tmp_path: Path) -> None:
+    ws = Workspace("stg", tmp_path / "stg")
+    ws.root.mkdir(parents=True)
+    ws.write_plan_meta("fp1", {})
+    assert not ws.saved_plan_fresh("fp1")  # no plan file
+    ws.plan_file.write_text("plan")
+    assert ws.saved_plan_fresh("fp1")
+    assert not ws.saved_plan_fresh("fp2")
+    ws.plan_meta.write_text("not json")
+    assert not ws.saved_plan_fresh("fp1")
