@@ -1,14 +1,198 @@
-"""``ecs-exec audit``: who ran which exec session, and where is its transcript."""
+"""``ecs-exec audit``: who ran which exec session, and where is its transcript.
+
+``ecs-exec audit --env E [--since 24h|ISO] [--until ...] [--cluster C] [--principal SUBSTR]
+[--grace MINUTES] [--output table|json|csv]`` runs the report; ``ecs-exec audit show SESSION_ID
+--env E`` prints one transcript with its header. Every option value is checked before any AWS call.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import click
 
-from ecs_exec.cli_common import env_options
+from ecs_exec.cli_common import OperatorGroup, env_options, run_exit
+from ecs_exec.errors import ExitCode, InvalidValueError, NotFoundError
+
+#: IAM actions of the CLI itself on top of :data:`reconciler.audit.report.PERMISSIONS`.
+PERMISSIONS = ("sts:GetCallerIdentity",)
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_.@=+-]{1,128}$")
 
 
-@click.command()
+def make_factory(region: str) -> Any:
+    """The AWS client factory of a command (tests replace this to inject stubbed clients)."""
+    from ecs_exec.aws import ClientFactory
+
+    return ClientFactory(region)
+
+
+def _grace(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise InvalidValueError(f"--grace: {text!r} is not a whole number of minutes >= 0")
+    return value
+
+
+def _prepare(env: str | None, config: str | None, since: str, until: str | None, cluster: str | None) -> Any:
+    """Load the config and check the time range and cluster: everything before the first AWS call."""
+    from ecs_exec.clock import utcnow
+    from generator.loader import load_config
+    from reconciler.audit.timerange import parse_range
+
+    spec = load_config(env, config)
+    now = utcnow()
+    rng = parse_range(since, until, now)
+    if cluster is not None and spec.cluster(cluster) is None:
+        known = ", ".join(c.name for c in spec.clusters)
+        raise NotFoundError(
+            f"--cluster: unknown cluster {cluster!r} in environment {spec.environment} (known: {known})"
+        )
+    return spec, now, rng
+
+
+def _connect(spec: Any) -> Any:
+    from ecs_exec.aws import verify_account
+
+    factory = make_factory(spec.region)
+    verify_account(factory, spec.account_id)
+    return factory
+
+
+@click.group(cls=OperatorGroup, invoke_without_command=True)
 @env_options(outputs=("table", "json", "csv"))
-def audit(env: str | None, config: str | None, output: str) -> None:
-    """Join CloudTrail ExecuteCommand events with session transcripts."""
-    raise NotImplementedError("audit is not implemented yet")
+@click.option(
+    "--since", default="24h", show_default=True, help="Start: an age (30m, 24h, 7d) or ISO 8601 (UTC)."
+)
+@click.option("--until", default=None, help="End: an age or ISO 8601 (UTC). Default: now.")
+@click.option("--cluster", default=None, help="Only sessions on this cluster (must be in the config).")
+@click.option(
+    "--principal", default=None, help="Only callers whose ARN, role, user or session name contains this."
+)
+@click.option(
+    "--grace", default="60", show_default=True, help="Minutes before a missing transcript is flagged."
+)
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    env: str | None,
+    config: str | None,
+    output: str,
+    since: str,
+    until: str | None,
+    cluster: str | None,
+    principal: str | None,
+    grace: str,
+) -> None:
+    """Join CloudTrail ExecuteCommand events with session transcripts and flag what needs a look.
+
+    Flags: no-transcript (older than --grace minutes), generic-session-name, no-open-window,
+    ssm-start-session-on-ecs-task. Exit 3 when any session is flagged, 6 when a read failed.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ecs_exec.output import emit_csv, emit_json, emit_table, info
+    from reconciler.audit.render import CSV_COLUMNS, TABLE_COLUMNS, flat_row, report_to_dict
+    from reconciler.audit.report import AuditQuery, run_audit
+    from reconciler.audit.timerange import EVENT_HISTORY_DAYS, beyond_history
+
+    grace_minutes = _grace(grace)
+    spec, now, rng = _prepare(env, config, since, until, cluster)
+    if beyond_history(rng, now):
+        info(f"note: CloudTrail event history keeps {EVENT_HISTORY_DAYS} days; older sessions are not listed")
+    factory = _connect(spec)
+    report = run_audit(factory, spec, AuditQuery(rng, cluster, principal, grace_minutes), now)
+    if output == "json":
+        emit_json(report_to_dict(report))
+    elif output == "csv":
+        emit_csv([flat_row(r) for r in report.rows], CSV_COLUMNS)
+    else:
+        emit_table([flat_row(r) for r in report.rows], TABLE_COLUMNS)
+    for line in report.notes + report.errors:
+        info(f"note: {line}")
+    info(
+        f"{len(report.rows)} session(s), {len(report.flagged)} flagged ({spec.region}, {rng.since:%Y-%m-%dT%H:%M:%SZ}..{rng.until:%Y-%m-%dT%H:%M:%SZ})"
+    )
+    run_exit(report.exit_code)
+
+
+@audit.command("show")
+@click.argument("session_id")
+@env_options(outputs=("text", "json"))
+@click.option("--since", default="90d", show_default=True, help="Where to look for the CloudTrail record.")
+@click.option("--until", default=None, help="End of the search (default: now).")
+@click.option(
+    "--cluster", default=None, help="Cluster to search for the transcript when CloudTrail has no record."
+)
+def show(
+    session_id: str,
+    env: str | None,
+    config: str | None,
+    output: str,
+    since: str,
+    until: str | None,
+    cluster: str | None,
+) -> None:
+    """Print the transcript of SESSION_ID with its header (who, when, where).
+
+    Exit 3 when the session is older than 60 minutes and has no transcript; exit 4 when neither a
+    CloudTrail record nor a transcript of SESSION_ID exists.
+    """
+    from ecs_exec.output import emit_json, info
+    from reconciler.audit.flags import DEFAULT_GRACE_MINUTES, transcript_status
+    from reconciler.audit.model import TranscriptRef, TranscriptStatus
+    from reconciler.audit.render import row_to_dict, show_header
+    from reconciler.audit.report import find_session, join
+    from reconciler.audit.transcripts import find_transcript, read_transcript
+
+    if not _SESSION_ID.match(session_id):
+        raise InvalidValueError(
+            f"SESSION_ID: {session_id!r} is not a session id (letters, digits, _ . @ = + -)"
+        )
+    spec, now, rng = _prepare(env, config, since, until, cluster)
+    factory = _connect(spec)
+    session = find_session(factory, session_id, rng)
+    if session is not None and session.cluster:
+        clusters = [session.cluster]
+    else:
+        clusters = [cluster] if cluster else [c.name for c in spec.clusters]
+    ref = TranscriptRef()
+    for name in clusters:
+        ref = find_transcript(factory, spec, name, session_id)
+        if ref.found:
+            break
+    if session is None and not ref.found:
+        raise NotFoundError(
+            f"SESSION_ID: no CloudTrail record of {session_id} since {rng.since:%Y-%m-%dT%H:%M:%SZ} "
+            f"and no transcript in {', '.join(clusters)}"
+        )
+    text = read_transcript(factory, ref) if ref.found else ""
+    if output == "json":
+        rows = (
+            join(spec, [session], {session.event_id: ref}, {}, now, DEFAULT_GRACE_MINUTES) if session else []
+        )
+        emit_json(
+            {
+                "session_id": session_id,
+                "session": row_to_dict(rows[0]) if rows else None,
+                "transcript": {
+                    "log_group": ref.log_group,
+                    "log_stream": ref.log_stream,
+                    "s3_bucket": ref.s3_bucket,
+                    "s3_key": ref.s3_key,
+                    "text": text,
+                },
+            }
+        )
+    else:
+        click.echo(show_header(session, session_id, ref) + text, nl=False)
+    if ref.error:
+        info(f"note: transcript lookup failed: {ref.error}")
+        run_exit(ExitCode.PARTIAL)
+    if session is not None and not ref.found:
+        status = transcript_status(session, ref, now, DEFAULT_GRACE_MINUTES)
+        info(f"no transcript found for {session_id} ({status})")
+        run_exit(ExitCode.FINDINGS if status is TranscriptStatus.MISSING else ExitCode.OK)

@@ -1,0 +1,171 @@
+"""The audit: CloudTrail sessions x transcripts x exec windows -> an :class:`AuditReport`.
+
+AWS calls go through the injected :class:`~ecs_exec.aws.ClientFactory`; the clock is injected as
+``now`` (UTC). Everything that decides (parsing, flags, window check) is pure and lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ecs_exec.aws import ClientFactory
+from ecs_exec.errors import ExitCode, combine
+from generator.spec import EnvironmentSpec
+from reconciler.audit import lookup, transcripts, window_source
+from reconciler.audit.flags import session_flags, transcript_status
+from reconciler.audit.lookup import lookup_records
+from reconciler.audit.model import AuditRow, ExecSession, TranscriptRef, TranscriptStatus
+from reconciler.audit.parse import ECS_SOURCE, EXECUTE_COMMAND, START_SESSION, RecordError, parse_record
+from reconciler.audit.timerange import TimeRange
+from reconciler.audit.window_source import ClusterWindows, load_cluster_windows
+from reconciler.audit.windows import check_window
+
+log = logging.getLogger("ecs_exec.audit")
+
+#: Every IAM action ``ecs-exec audit`` (report and ``show``) may call.
+PERMISSIONS = tuple(dict.fromkeys(lookup.PERMISSIONS + transcripts.PERMISSIONS + window_source.PERMISSIONS))
+#: The CloudTrail event names the audit reads, one ``LookupEvents`` query each.
+EVENT_NAMES = (EXECUTE_COMMAND, START_SESSION)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What to audit: the time range (UTC), optional cluster and principal substring, grace in minutes."""
+
+    range: TimeRange
+    cluster: str | None = None
+    principal: str | None = None
+    grace_minutes: int = 60
+
+
+@dataclass
+class AuditReport:
+    """The joined result.
+
+    Attributes:
+        rows: one per session, oldest first.
+        notes: information for the reader (records skipped, events beyond the 90-day history).
+        errors: reads that failed (exit 6 when any).
+    """
+
+    environment: str
+    region: str
+    generated_at: datetime
+    query: AuditQuery
+    rows: list[AuditRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[AuditRow]:
+        """Rows with at least one flag."""
+        return [r for r in self.rows if r.flags]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """6 when a read failed, else 3 when any session is flagged, else 0."""
+        codes = [ExitCode.FINDINGS] if self.flagged else []
+        if self.errors or any(r.transcript_status is TranscriptStatus.ERROR for r in self.rows):
+            codes.append(ExitCode.PARTIAL)
+        return combine(codes)
+
+
+def _ecs_own_call(session: ExecSession) -> bool:
+    # Defensive: a StartSession made by ECS itself on behalf of ExecuteCommand is not a bypass.
+    return session.is_ssm and ECS_SOURCE in (session.identity.invoked_by, session.source_ip)
+
+
+def collect_sessions(factory: ClientFactory, rng: TimeRange, notes: list[str]) -> list[ExecSession]:
+    """``LookupEvents`` for each of :data:`EVENT_NAMES` -> parsed sessions (unreadable records noted).
+
+    AWS: ``cloudtrail:LookupEvents``. Raises ``ClientError`` when CloudTrail fails after retries.
+    """
+    client = factory.client("cloudtrail")
+    sessions: list[ExecSession] = []
+    bad = 0
+    for name in EVENT_NAMES:
+        for raw in lookup_records(client, name, rng.since, rng.until):
+            try:
+                session = parse_record(raw)
+            except RecordError as exc:
+                log.debug("skipping CloudTrail record: %s", exc)
+                bad += 1
+                continue
+            if session is not None and not _ecs_own_call(session):
+                sessions.append(session)
+    if bad:
+        notes.append(f"skipped {bad} unreadable CloudTrail record(s)")
+    return sessions
+
+
+def select(sessions: Iterable[ExecSession], cluster: str | None, principal: str | None) -> list[ExecSession]:
+    """Sessions on ``cluster`` (exact name) whose caller names contain ``principal`` (case-insensitive)."""
+    needle = principal.lower() if principal else None
+    return [
+        s
+        for s in sessions
+        if (cluster is None or s.cluster == cluster)
+        and (needle is None or needle in s.identity.search_text())
+    ]
+
+
+def join(
+    spec: EnvironmentSpec,
+    sessions: list[ExecSession],
+    refs: dict[str, TranscriptRef],
+    windows: dict[str, ClusterWindows],
+    now: datetime,
+    grace_minutes: int,
+) -> list[AuditRow]:
+    """Pure join: each session with its transcript ref (by event id), window knowledge (by cluster) and flags."""
+    rows: list[AuditRow] = []
+    for session in sorted(sessions, key=lambda s: (s.event_time, s.event_id)):
+        ref = refs.get(session.event_id, TranscriptRef())
+        status = transcript_status(session, ref, now, grace_minutes)
+        cw = windows.get(session.cluster or "", ClusterWindows())
+        cluster_spec = spec.cluster(session.cluster or "")
+        check = check_window(
+            session,
+            cw.services.get(session.task or ""),
+            cw.intervals,
+            cluster_spec.exec.mode if cluster_spec else None,
+            cw.has_records,
+        )
+        rows.append(AuditRow(session, ref, status, check, session_flags(session, status, check)))
+    return rows
+
+
+def run_audit(factory: ClientFactory, spec: EnvironmentSpec, query: AuditQuery, now: datetime) -> AuditReport:
+    """Run the audit for ``spec``'s region.
+
+    AWS: see :data:`PERMISSIONS`. Raises ``ClientError`` only when CloudTrail itself fails; transcript
+    and window reads that fail are reported in ``errors`` (exit 6).
+    """
+    report = AuditReport(spec.environment, spec.region, now, query)
+    sessions = select(collect_sessions(factory, query.range, report.notes), query.cluster, query.principal)
+    refs: dict[str, TranscriptRef] = {}
+    for s in sessions:
+        if s.cluster and s.session_id and not s.failed and not s.is_ssm:
+            refs[s.event_id] = transcripts.find_transcript(factory, spec, s.cluster, s.session_id)
+    windows: dict[str, ClusterWindows] = {}
+    for cluster in sorted({s.cluster for s in sessions if s.cluster and not s.failed}):
+        tasks = [s.task for s in sessions if s.cluster == cluster and s.task]
+        windows[cluster] = load_cluster_windows(factory, spec, cluster, tasks, query.range.until)
+        report.errors.extend(windows[cluster].errors)
+        if windows[cluster].skipped:
+            report.notes.append(f"{cluster}: skipped {windows[cluster].skipped} unreadable window event(s)")
+    report.rows = join(spec, sessions, refs, windows, now, query.grace_minutes)
+    unmanaged = sorted({s.cluster for s in sessions if s.cluster and spec.cluster(s.cluster) is None})
+    if unmanaged:
+        report.notes.append("sessions on clusters the config does not name: " + ", ".join(unmanaged))
+    return report
+
+
+def find_session(factory: ClientFactory, session_id: str, rng: TimeRange) -> ExecSession | None:
+    """The CloudTrail record that started ``session_id`` within ``rng`` (``LookupEvents`` cannot filter
+    on the session id, so the range is scanned), or None."""
+    notes: list[str] = []
+    return next((s for s in collect_sessions(factory, rng, notes) if s.session_id == session_id), None)

@@ -1,0 +1,134 @@
+"""Read what the audit needs to know about exec windows of one cluster from AWS.
+
+- the window events (JSON) in the stream ``spec.windows.events_stream_name`` of the cluster's exec
+  log group (``logs:FilterLogEvents``, paginated);
+- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``; tasks
+  stopped long ago are no longer described, their service is then unknown);
+- the window recorded in the services' tags (``DescribeServices`` with ``include=["TAGS"]``).
+
+A read that fails is reported in ``errors`` and leaves the data unknown; it never stops the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ecs_exec.aws import ClientFactory, error_code
+from generator.spec import EnvironmentSpec
+from reconciler.audit.model import WindowInterval
+from reconciler.audit.windows import WindowEvent, build_intervals, interval_from_tags, parse_window_event
+from reconciler.window_tags import parse_window, tags_to_dict
+
+PERMISSIONS = ("logs:FilterLogEvents", "ecs:DescribeTasks", "ecs:DescribeServices")
+_DESCRIBE_TASKS_MAX = 100
+_DESCRIBE_SERVICES_MAX = 10
+
+
+@dataclass
+class ClusterWindows:
+    """Window knowledge of one cluster.
+
+    Attributes:
+        intervals: open intervals from events and tags.
+        has_records: True when any window event or window tag was found.
+        services: task id -> service name (absent: unknown).
+        skipped: window event lines that could not be used.
+        errors: reads that failed (``<cluster>: cannot read ... (logs:AccessDeniedException)``).
+    """
+
+    intervals: list[WindowInterval] = field(default_factory=list)
+    has_records: bool = False
+    services: dict[str, str] = field(default_factory=dict)
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_window_events(
+    factory: ClientFactory, spec: EnvironmentSpec, cluster: str, until: datetime
+) -> tuple[list[WindowEvent], int]:
+    """Window events of ``cluster`` up to ``until`` (UTC) and the number of unusable lines.
+
+    A missing log group or stream gives no events. Raises ``ClientError`` on other errors.
+    """
+    paginator = factory.client("logs").get_paginator("filter_log_events")
+    events: list[WindowEvent] = []
+    skipped = 0
+    try:
+        for page in paginator.paginate(
+            logGroupName=spec.exec_log_group_name(cluster),
+            logStreamNames=[spec.windows.events_stream_name],
+            endTime=int(until.timestamp() * 1000),
+        ):
+            for raw in page.get("events", []):
+                ev = parse_window_event(raw.get("message", ""), raw.get("timestamp"))
+                if ev is None or ev.cluster != cluster:
+                    skipped += 1
+                else:
+                    events.append(ev)
+    except ClientError as exc:
+        if error_code(exc) != "ResourceNotFoundException":
+            raise
+    return events, skipped
+
+
+def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, str]:
+    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service."""
+    ids = sorted(set(task_ids))
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), _DESCRIBE_TASKS_MAX):
+        resp = ecs.describe_tasks(cluster=cluster, tasks=ids[i : i + _DESCRIBE_TASKS_MAX])
+        for task in resp.get("tasks", []):
+            group = task.get("group") or ""
+            task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
+            if group.startswith("service:") and task_id:
+                out[task_id] = group.split(":", 1)[1]
+    return out
+
+
+def tag_intervals(ecs: Any, cluster: str, services: Iterable[str]) -> list[WindowInterval]:
+    """``DescribeServices`` with tags (batches of 10): the window each service's tags record."""
+    names = sorted(set(services))
+    out: list[WindowInterval] = []
+    for i in range(0, len(names), _DESCRIBE_SERVICES_MAX):
+        resp = ecs.describe_services(
+            cluster=cluster, services=names[i : i + _DESCRIBE_SERVICES_MAX], include=["TAGS"]
+        )
+        for svc in resp.get("services", []):
+            interval = interval_from_tags(
+                cluster, svc.get("serviceName", ""), parse_window(tags_to_dict(svc.get("tags")))
+            )
+            if interval is not None:
+                out.append(interval)
+    return out
+
+
+def load_cluster_windows(
+    factory: ClientFactory, spec: EnvironmentSpec, cluster: str, task_ids: Iterable[str], until: datetime
+) -> ClusterWindows:
+    """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``."""
+    result = ClusterWindows()
+    try:
+        events, result.skipped = read_window_events(factory, spec, cluster, until)
+        result.intervals.extend(build_intervals(events))
+        result.has_records = bool(events)
+    except ClientError as exc:
+        result.errors.append(f"{cluster}: cannot read window events (logs:{error_code(exc)})")
+    ecs = factory.client("ecs")
+    try:
+        result.services = task_services(ecs, cluster, task_ids)
+    except ClientError as exc:
+        result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
+    if result.services:
+        try:
+            tagged = tag_intervals(ecs, cluster, result.services.values())
+        except ClientError as exc:
+            result.errors.append(f"{cluster}: cannot read service tags (ecs:{error_code(exc)})")
+        else:
+            result.intervals.extend(tagged)
+            result.has_records = result.has_records or bool(tagged)
+    return result

@@ -1,0 +1,183 @@
+"""Exec windows as the audit sees them: events and tags -> open intervals -> a check per session. Pure.
+
+The exec-window commands write one JSON log event per change to the stream
+``spec.windows.events_stream_name`` of each cluster's exec log group::
+
+    {"event": "opened"|"extended"|"closed", "cluster": "...", "service": "...",
+     "opened_by": "arn:...", "expires_at": "2026-11-30T12:30:00Z", "at": "2026-11-30T12:00:00Z",
+     "opened_at": "2026-11-30T12:00:00Z", "actor": "arn:...", ...}
+
+They are read defensively: a line that is not JSON, has an unknown ``event`` or lacks its cluster /
+service / times is skipped (and counted), and ``at`` falls back to the log event's own timestamp.
+The service's tags (:mod:`reconciler.window_tags`) add the latest window even when its events are lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ecs_exec.clock import iso, parse_utc
+from generator.spec import ExecMode
+from reconciler.audit.model import ExecSession, WindowCheck, WindowInterval, WindowStatus
+from reconciler.window_tags import WindowState
+
+EVENT_KINDS = ("opened", "extended", "closed")
+
+
+@dataclass(frozen=True)
+class WindowEvent:
+    """One parsed window event (times in UTC)."""
+
+    event: str
+    cluster: str
+    service: str
+    at: datetime
+    expires_at: datetime | None = None
+    opened_by: str = ""
+    opened_at: datetime | None = None
+
+
+def _time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_utc(value)
+    except ValueError:
+        return None
+
+
+def parse_window_event(message: str, timestamp_ms: int | None = None) -> WindowEvent | None:
+    """One log event message -> :class:`WindowEvent`, or None when it cannot be used.
+
+    ``opened`` and ``extended`` need ``expires_at``; ``at`` defaults to ``timestamp_ms`` (epoch ms);
+    ``opened_by`` falls back to ``actor``; ``opened_at`` (optional) is read when present.
+    """
+    try:
+        data = json.loads(message)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    kind, cluster, service = data.get("event"), data.get("cluster"), data.get("service")
+    if kind not in EVENT_KINDS or not isinstance(cluster, str) or not isinstance(service, str):
+        return None
+    at = _time(data.get("at"))
+    if at is None and timestamp_ms is not None:
+        at = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+    expires_at = _time(data.get("expires_at"))
+    if at is None or (kind != "closed" and expires_at is None):
+        return None
+    opened_by = data.get("opened_by") or data.get("actor")
+    return WindowEvent(
+        event=str(kind),
+        cluster=cluster,
+        service=service,
+        at=at,
+        expires_at=expires_at,
+        opened_by=opened_by if isinstance(opened_by, str) else "",
+        opened_at=_time(data.get("opened_at")),
+    )
+
+
+def build_intervals(events: Iterable[WindowEvent]) -> list[WindowInterval]:
+    """Replay window events (per cluster/service, in time order) into open intervals.
+
+    ``opened`` starts a window until ``expires_at``; ``extended`` moves the end (or starts a window at
+    ``at`` when its ``opened`` event is missing); ``closed`` ends it early.
+    """
+    by_service: dict[tuple[str, str], list[WindowEvent]] = {}
+    for ev in events:
+        by_service.setdefault((ev.cluster, ev.service), []).append(ev)
+    out: list[WindowInterval] = []
+    for (cluster, service), evs in sorted(by_service.items()):
+        current: WindowInterval | None = None
+        for ev in sorted(evs, key=lambda e: e.at):
+            if ev.event == "opened" and ev.expires_at is not None:
+                if current is not None:
+                    out.append(current)
+                current = WindowInterval(cluster, service, ev.at, ev.expires_at, ev.opened_by)
+            elif ev.event == "extended" and ev.expires_at is not None:
+                if current is None:  # its "opened" event is lost: start at the recorded opening, if any
+                    current = WindowInterval(
+                        cluster, service, ev.opened_at or ev.at, ev.expires_at, ev.opened_by
+                    )
+                else:
+                    current = WindowInterval(
+                        cluster, service, current.start, ev.expires_at, current.opened_by
+                    )
+            elif ev.event == "closed" and current is not None:
+                out.append(
+                    WindowInterval(
+                        cluster, service, current.start, min(current.end, ev.at), current.opened_by
+                    )
+                )
+                current = None
+        if current is not None:
+            out.append(current)
+    return out
+
+
+def interval_from_tags(cluster: str, service: str, window: WindowState | None) -> WindowInterval | None:
+    """The window recorded in a service's tags as an interval (None without an opening time)."""
+    if window is None or window.opened_at is None:
+        return None
+    return WindowInterval(cluster, service, window.opened_at, window.expires_at, window.opened_by)
+
+
+def check_window(
+    session: ExecSession,
+    service: str | None,
+    intervals: Iterable[WindowInterval],
+    exec_mode: ExecMode | None,
+    has_records: bool,
+) -> WindowCheck:
+    """Was an exec window open for ``session`` at its ``event_time``?
+
+    Args:
+        service: the session's service (from the task's ``group``), None when unknown.
+        intervals: every known window interval (any cluster).
+        exec_mode: the cluster's mode from the config; None for a cluster the config does not name.
+        has_records: True when any window event or window tag was found for the session's cluster.
+
+    Returns ``OPEN`` / ``NONE`` (flagged) / ``UNKNOWN`` (no window records for the cluster, or the
+    service cannot be told and some window was open on the cluster) / ``NOT_APPLICABLE`` (failed call,
+    or mode ``always``). Mode ``never`` refuses windows, so a session there is ``NONE``.
+    """
+    if session.failed:
+        return WindowCheck(WindowStatus.NOT_APPLICABLE, service, "failed call: no session")
+    if exec_mode is ExecMode.ALWAYS:
+        return WindowCheck(WindowStatus.NOT_APPLICABLE, service, "exec mode 'always': no window needed")
+    when = iso(session.event_time)
+    if exec_mode is ExecMode.NEVER:
+        return WindowCheck(
+            WindowStatus.NONE, service, f"exec mode 'never' on cluster {session.cluster}: windows are refused"
+        )
+    if not has_records:
+        return WindowCheck(
+            WindowStatus.UNKNOWN,
+            service,
+            f"no exec-window events or tags recorded for cluster {session.cluster}",
+        )
+    on_cluster = [iv for iv in intervals if iv.cluster == session.cluster and iv.covers(session.event_time)]
+    if service is not None:
+        hit = next((iv for iv in on_cluster if iv.service == service), None)
+        if hit is not None:
+            return WindowCheck(
+                WindowStatus.OPEN,
+                service,
+                f"window {iso(hit.start)}..{iso(hit.end)} opened by {hit.opened_by or '?'}",
+            )
+        return WindowCheck(WindowStatus.NONE, service, f"no window open on service {service} at {when}")
+    if on_cluster:
+        names = ", ".join(sorted({iv.service for iv in on_cluster}))
+        return WindowCheck(
+            WindowStatus.UNKNOWN,
+            None,
+            f"service of task {session.task} unknown; windows open at {when}: {names}",
+        )
+    return WindowCheck(
+        WindowStatus.NONE, None, f"no window open on any service of cluster {session.cluster} at {when}"
+    )

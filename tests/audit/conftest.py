@@ -1,0 +1,90 @@
+"""Fixtures of the audit tests: a test environment, moto (in-process), a factory and an API-call recorder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from ecs_exec.aws import ClientFactory
+from generator.loader import load_config
+from generator.spec import EnvironmentSpec
+
+CONFIG = """\
+environment: test
+region: us-east-1
+account_id: "123456789012"
+exec_logging:
+  retention_in_days: 30
+  s3:
+    bucket_prefix: test-transcripts
+    key_prefix: exec-sessions/
+windows:
+  role_name: ecs-exec-window-test
+  scheduler_role_name: ecs-exec-window-scheduler-test
+  schedule_group_name: ecs-exec-windows-test
+  dead_letter_queue_name: ecs-exec-windows-dlq-test
+drift_role_name: ecs-exec-drift-test
+clusters:
+  - name: payments
+    exec: {mode: windowed}
+    services:
+      - {name: api, task_role_name: payments-api-task}
+  - name: batch
+    exec: {mode: never}
+  - name: sandbox
+    exec: {mode: always}
+"""
+
+
+@pytest.fixture()
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "test.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def spec(config_file: Path) -> EnvironmentSpec:
+    return load_config(config=config_file)
+
+
+@pytest.fixture()
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+class CallRecorder:
+    """Records ``<service>.<Operation>`` of every call made by clients of a factory (``before-call``)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, model: Any = None, **_: Any) -> None:
+        self.calls.append(f"{model.service_model.endpoint_prefix}.{model.name}")
+
+
+# IAM actions whose name differs from the API operation.
+_IAM_ACTION = {"s3.ListObjectsV2": "s3:ListBucket", "logs.FilterLogEvents": "logs:FilterLogEvents"}
+
+
+def iam_action(call: str) -> str:
+    """``s3.ListObjectsV2`` -> ``s3:ListBucket``; otherwise ``<prefix>:<Operation>``."""
+    return _IAM_ACTION.get(call, call.replace(".", ":", 1))
+
+
+@pytest.fixture()
+def factory(aws: None) -> ClientFactory:
+    return ClientFactory("us-east-1", max_attempts=3)
+
+
+@pytest.fixture()
+def recorder(factory: ClientFactory) -> CallRecorder:
+    """Registered on the factory's session before any client exists, so it sees every call first."""
+    rec = CallRecorder()
+    factory.session.events.register("before-call", rec)
+    return rec
