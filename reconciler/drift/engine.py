@@ -1,0 +1,177 @@
+"""Runs a drift check or fix over a whole environment: fleet-level reads, then one job per cluster.
+
+Fleet-level reads are batched across clusters (``DescribeClusters`` 100 per call, one
+``DescribeLogGroups`` listing under the environment's prefix, one ``ListAliases`` listing); the
+per-cluster work (services, tasks, diff, fix) runs in a bounded thread pool sharing one
+:class:`~ecs_exec.aws.ClientFactory` (boto3 clients are thread-safe; the standard retry mode
+absorbs throttling). A cluster whose calls fail (access denied, throttled after retries) is
+recorded with its error and the others carry on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ecs_exec.aws import ClientFactory, describe_error, error_code
+from generator.spec import EnvironmentSpec, ExecMode
+from reconciler.drift import readers
+from reconciler.drift.diff import diff_cluster, unmanaged_clusters
+from reconciler.drift.fix import CloseWindow, FixOptions, fix_cluster
+from reconciler.drift.model import (
+    ClusterError,
+    ClusterResult,
+    ClusterState,
+    DriftReport,
+    LiveCluster,
+    LiveLogGroup,
+    Outcome,
+    Status,
+)
+
+#: ``progress(done, total)``: called after each cluster (from the main thread).
+Progress = Callable[[int, int], None]
+
+DEFAULT_CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """``fix``: correct what differs (else only report); ``concurrency``: clusters handled at once."""
+
+    fix: bool = False
+    fix_options: FixOptions = field(default_factory=FixOptions)
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+def _error(cluster: str, exc: ClientError | BotoCoreError, operation: str | None = None) -> ClusterError:
+    op = operation or getattr(exc, "operation_name", None) or type(exc).__name__
+    return ClusterError(cluster, str(op), error_code(exc), describe_error(exc))
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    """What the fleet-level reads returned."""
+
+    clusters: dict[str, LiveCluster | None]
+    cluster_errors: dict[str, ClusterError]
+    log_groups: dict[str, LiveLogGroup]
+    kms_keys: dict[str, str | None]
+    shared_error: ClusterError | None
+    unmanaged: tuple[str, ...]
+    fleet_errors: tuple[ClusterError, ...]
+
+
+def _read_fleet(spec: EnvironmentSpec, factory: ClientFactory) -> _Fleet:
+    names = [c.name for c in spec.clusters]
+    fleet_errors: list[ClusterError] = []
+    unmanaged: tuple[str, ...] = ()
+    try:
+        unmanaged = unmanaged_clusters(spec, readers.list_cluster_arns(factory))
+    except (ClientError, BotoCoreError) as exc:
+        fleet_errors.append(_error("*", exc))
+    clusters, errors = readers.describe_clusters(factory, names)
+    cluster_errors = {name: _error(name, exc) for name, exc in errors.items()}
+    shared_error: ClusterError | None = None
+    log_groups: dict[str, LiveLogGroup] = {}
+    kms_keys: dict[str, str | None] = {}
+    try:
+        log_groups = readers.read_log_groups(factory, spec.exec_log_group_name(""))
+        configured = spec.exec_logging.kms.key_arn
+        if configured is not None:
+            kms_keys = {name: configured for name in names}
+        else:
+            aliases = readers.read_kms_aliases(factory, spec.kms_alias_name(""))
+            key_prefix = f"arn:{spec.partition}:kms:{spec.region}:{spec.account_id}:key/"
+            kms_keys = {
+                name: (key_prefix + aliases[alias])
+                if (alias := spec.kms_alias_name(name)) in aliases
+                else None
+                for name in names
+            }
+    except (ClientError, BotoCoreError) as exc:
+        shared_error = _error("*", exc)
+    return _Fleet(
+        clusters, cluster_errors, log_groups, kms_keys, shared_error, unmanaged, tuple(fleet_errors)
+    )
+
+
+def _handle_cluster(
+    spec: EnvironmentSpec,
+    factory: ClientFactory,
+    fleet: _Fleet,
+    name: str,
+    now: datetime,
+    options: RunOptions,
+    close_window: CloseWindow | None,
+) -> ClusterResult:
+    if name in fleet.cluster_errors:
+        return ClusterResult(name, errors=(fleet.cluster_errors[name],))
+    if fleet.shared_error is not None:
+        return ClusterResult(name, errors=(replace(fleet.shared_error, cluster=name),))
+    live = fleet.clusters.get(name)
+    arn = live.arn if live is not None else spec.cluster_arn(name)
+    mode = spec.cluster(name).exec.mode  # type: ignore[union-attr]  # name comes from spec.clusters
+    try:
+        services = readers.read_services(factory, arn) if live else ()
+        tasks = readers.read_tasks(factory, arn) if live and mode is not ExecMode.ALWAYS else ()
+    except (ClientError, BotoCoreError) as exc:
+        return ClusterResult(name, errors=(_error(name, exc),))
+    state = ClusterState(
+        name=name,
+        arn=arn,
+        kms_key_arn=fleet.kms_keys.get(name),
+        cluster=live,
+        log_group=fleet.log_groups.get(spec.exec_log_group_name(name)),
+        services=services,
+        tasks=tasks,
+    )
+    findings = diff_cluster(spec, state, now)
+    if options.fix:
+        outcomes, errors = fix_cluster(factory, spec, state, findings, options.fix_options, close_window)
+    else:
+        outcomes, errors = tuple(Outcome(f, Status.DRIFT) for f in findings), ()
+    return ClusterResult(name, outcomes, errors, services_read=len(services), tasks_read=len(tasks))
+
+
+def run_drift(
+    spec: EnvironmentSpec,
+    factory: ClientFactory,
+    now: datetime,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+    close_window: CloseWindow | None = None,
+) -> DriftReport:
+    """Check (or fix) every configured cluster of ``spec`` and list the unmanaged ones.
+
+    Args:
+        factory: shared client factory for the environment's region/account.
+        now: aware UTC time (exec windows open at ``now`` keep exec on in sync).
+        close_window: closes a windowed service left open (``exec-window close``); None: plain UpdateService.
+
+    Returns a :class:`DriftReport`; AWS failures are inside it (per cluster), never raised.
+    """
+    options = options or RunOptions()
+    fleet = _read_fleet(spec, factory)
+    names = [c.name for c in spec.clusters]
+    results: dict[str, ClusterResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(options.concurrency, len(names)))) as pool:
+        futures = {
+            pool.submit(_handle_cluster, spec, factory, fleet, name, now, options, close_window): name
+            for name in names
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(names))
+    return DriftReport(
+        command="fix" if options.fix else "check",
+        environment=spec.environment,
+        results=tuple(results[n] for n in names),
+        unmanaged=fleet.unmanaged,
+        fleet_errors=fleet.fleet_errors,
+    )
