@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from audit_helpers import CallRecorder
 from moto import mock_aws
 
 from ecs_exec.aws import ClientFactory
@@ -56,25 +56,6 @@ def spec(config_file: Path) -> EnvironmentSpec:
 def aws() -> Iterator[None]:
     with mock_aws():
         yield
-
-
-class CallRecorder:
-    """Records ``<service>.<Operation>`` of every call made by clients of a factory (``before-call``)."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def __call__(self, model: Any = None, **_: Any) -> None:
-        self.calls.append(f"{model.service_model.endpoint_prefix}.{model.name}")
-
-
-# IAM actions whose name differs from the API operation.
-_IAM_ACTION = {"s3.ListObjectsV2": "s3:ListBucket", "logs.FilterLogEvents": "logs:FilterLogEvents"}
-
-
-def iam_action(call: str) -> str:
-    """``s3.ListObjectsV2`` -> ``s3:ListBucket``; otherwise ``<prefix>:<Operation>``."""
-    return _IAM_ACTION.get(call, call.replace(".", ":", 1))
 
 
 @pytest.fixture()

@@ -1,0 +1,117 @@
+"""CloudTrail LookupEvents: paging with Stubber (moto lacks the API); a throttled page retried by the real
+standard retry mode, answered by a ``before-send`` hook (Stubber answers before retries). The hook tests run outside
+``mock_aws``: botocore calls every ``before-send`` handler, and moto's would raise "not implemented"
+for LookupEvents; the hook's answer means no request leaves the process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from audit_records import assumed_role, execute_command, iam_user, lookup_event, page
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
+from botocore.stub import ANY, Stubber
+
+from ecs_exec.aws import ClientFactory
+from reconciler.audit.lookup import lookup_records
+from reconciler.audit.parse import parse_record
+
+SINCE = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+UNTIL = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def _expected(token: str | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "ExecuteCommand"}],
+        "StartTime": ANY,
+        "EndTime": ANY,
+        "MaxResults": 50,
+    }
+    if token:
+        params["NextToken"] = token
+    return params
+
+
+def test_follows_next_token_across_pages(factory: ClientFactory) -> None:
+    client = factory.client("cloudtrail")
+    records = [
+        execute_command(iam_user(f"user{i}"), session_id=f"ecs-execute-command-{i:017d}") for i in range(5)
+    ]
+    with Stubber(client) as stub:
+        stub.add_response("lookup_events", page(records[:2], "t1"), _expected())
+        stub.add_response("lookup_events", page(records[2:4], "t2"), _expected("t1"))
+        stub.add_response("lookup_events", page(records[4:]), _expected("t2"))
+        got = list(lookup_records(client, "ExecuteCommand", SINCE, UNTIL))
+        stub.assert_no_pending_responses()
+    sessions = [parse_record(r) for r in got]
+    assert [s.session_id for s in sessions if s] == [
+        r["responseElements"]["session"]["sessionId"] for r in records
+    ]
+
+
+class _Body:
+    """The raw body of an ``AWSResponse`` (botocore reads ``raw.stream()``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def _response(status: int, body: dict[str, Any]) -> AWSResponse:
+    headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "req-1"}
+    return AWSResponse(
+        "https://cloudtrail.us-east-1.amazonaws.com/", status, headers, _Body(json.dumps(body).encode())
+    )
+
+
+def _json_page(records: list[dict[str, Any]]) -> dict[str, Any]:
+    events = [lookup_event(r) for r in records]
+    for ev in events:  # the JSON protocol sends timestamps as epoch seconds
+        ev["EventTime"] = datetime.fromisoformat(ev["EventTime"].replace("Z", "+00:00")).timestamp()
+    return {"Events": events}
+
+
+@pytest.fixture()
+def plain_factory() -> ClientFactory:
+    """A real factory (standard retry mode, 3 attempts, fake credentials), not under moto."""
+    return ClientFactory("us-east-1", max_attempts=3)
+
+
+def test_throttled_first_page_succeeds_on_retry(plain_factory: ClientFactory) -> None:
+    client = plain_factory.client("cloudtrail")
+    record = execute_command(assumed_role(session="bob"))
+    attempts: list[int] = []
+
+    def send(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(1)
+        if len(attempts) == 1:
+            return _response(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
+        return _response(200, _json_page([record]))
+
+    client.meta.events.register("before-send.cloudtrail.LookupEvents", send)
+    got = list(lookup_records(client, "ExecuteCommand", SINCE, UNTIL))
+    assert len(attempts) == 2
+    session = parse_record(got[0])
+    assert session is not None and session.identity.session_name == "bob"
+
+
+def test_throttled_beyond_the_retries_raises_throttling() -> None:
+    # botocore's Config ``max_attempts`` counts the retries after the first attempt.
+    client = ClientFactory("us-east-1", max_attempts=1).client("cloudtrail")
+    attempts: list[int] = []
+
+    def send(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(1)
+        return _response(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
+
+    client.meta.events.register("before-send.cloudtrail.LookupEvents", send)
+    with pytest.raises(ClientError) as err:
+        list(lookup_records(client, "ExecuteCommand", SINCE, UNTIL))
+    assert err.value.response["Error"]["Code"] == "ThrottlingException"
+    assert len(attempts) == 2

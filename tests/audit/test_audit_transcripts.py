@@ -1,0 +1,73 @@
+"""The transcript side on moto: the log stream named after the session id, the S3 object, neither."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from audit_helpers import CallRecorder, iam_action
+from audit_seed import put_object, put_stream
+from botocore.exceptions import ClientError
+
+from ecs_exec.aws import ClientFactory
+from generator.spec import EnvironmentSpec
+from reconciler.audit import transcripts
+from reconciler.audit.transcripts import find_transcript, read_transcript
+
+SID = "ecs-execute-command-0a1b2c3d4e5f60001"
+
+
+def test_stream_found(factory: ClientFactory, spec: EnvironmentSpec, recorder: CallRecorder) -> None:
+    put_stream(spec, "payments", SID, ["$ id", "uid=0(root)"])
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert (ref.log_group, ref.log_stream, ref.s3_key, ref.error) == (
+        "/ecs-exec/test/payments",
+        SID,
+        None,
+        None,
+    )
+    assert ref.found
+    assert read_transcript(factory, ref) == "$ id\nuid=0(root)\n"
+    assert "logs.FilterLogEvents" in recorder.calls
+    assert {iam_action(c) for c in recorder.calls} <= set(transcripts.PERMISSIONS)
+
+
+def test_s3_object_found(factory: ClientFactory, spec: EnvironmentSpec, recorder: CallRecorder) -> None:
+    put_object(spec, "payments", f"exec-sessions/{SID}.log", "$ ls\napp\n")
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert ref.log_stream is None
+    assert (ref.s3_bucket, ref.s3_key) == ("test-transcripts-payments", f"exec-sessions/{SID}.log")
+    assert read_transcript(factory, ref) == "$ ls\napp\n"
+    assert {"s3.ListObjectsV2", "s3.GetObject"} <= set(recorder.calls)
+    assert {iam_action(c) for c in recorder.calls} <= set(transcripts.PERMISSIONS)
+
+
+def test_neither(factory: ClientFactory, spec: EnvironmentSpec) -> None:
+    put_stream(spec, "payments", "ecs-execute-command-someoneelse", ["x"])
+    put_object(spec, "payments", "exec-sessions/ecs-execute-command-someoneelse.log", "x")
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert not ref.found and ref.error is None
+    assert read_transcript(factory, ref) == ""
+
+
+def test_missing_group_and_bucket_are_not_errors(factory: ClientFactory, spec: EnvironmentSpec) -> None:
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert not ref.found and ref.error is None
+
+
+def test_access_denied_is_recorded_not_raised(factory: ClientFactory, spec: EnvironmentSpec) -> None:
+    put_object(spec, "payments", f"exec-sessions/{SID}.log", "x")
+
+    def deny(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeLogStreams")
+
+    factory.client("logs").meta.events.register("before-call.cloudwatch-logs.DescribeLogStreams", deny)
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert ref.error == "logs:AccessDeniedException"
+    assert ref.s3_key == f"exec-sessions/{SID}.log"  # the S3 side was still looked up
+
+
+@pytest.mark.parametrize("stream", [SID, f"{SID}-part2"])
+def test_stream_found_by_prefix(factory: ClientFactory, spec: EnvironmentSpec, stream: str) -> None:
+    put_stream(spec, "payments", stream, ["x"])
+    assert find_transcript(factory, spec, "payments", SID).log_stream == stream
