@@ -53,6 +53,8 @@ class ClientFactory:
         self.region = region
         self.session = session or boto3.Session(region_name=region)
         self._config = botocore_config(max_attempts, max_pool_connections)
+        # botocore rewrites config.retries in place when it creates a client: keep our own copy.
+        self._max_attempts = max_attempts
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -67,7 +69,7 @@ class ClientFactory:
 
     def with_session(self, session: boto3.Session) -> ClientFactory:
         """A new factory with the same region and retry settings over another session."""
-        return ClientFactory(self.region, session=session, max_attempts=self._config.retries["max_attempts"])
+        return ClientFactory(self.region, session=session, max_attempts=self._max_attempts)
 
 
 def caller_identity(factory: ClientFactory) -> dict[str, str]:
