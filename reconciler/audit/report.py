@@ -13,7 +13,7 @@ from datetime import datetime
 
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import ExitCode, combine
-from generator.spec import EnvironmentSpec
+from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.audit import lookup, transcripts, window_source
 from reconciler.audit.flags import session_flags, transcript_status
 from reconciler.audit.lookup import lookup_records
@@ -29,6 +29,8 @@ log = logging.getLogger("ecs_exec.audit")
 PERMISSIONS = tuple(dict.fromkeys(lookup.PERMISSIONS + transcripts.PERMISSIONS + window_source.PERMISSIONS))
 #: The CloudTrail event names the audit reads, one ``LookupEvents`` query each.
 EVENT_NAMES = (EXECUTE_COMMAND, START_SESSION)
+#: Exec modes whose window check needs no window records (``always``: not needed; ``never``: refused).
+_WINDOWLESS = (ExecMode.ALWAYS, ExecMode.NEVER)
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ def run_audit(factory: ClientFactory, spec: EnvironmentSpec, query: AuditQuery, 
             refs[s.event_id] = transcripts.find_transcript(factory, spec, s.cluster, s.session_id)
     windows: dict[str, ClusterWindows] = {}
     for cluster in sorted({s.cluster for s in sessions if s.cluster and not s.failed}):
+        cluster_spec = spec.cluster(cluster)
+        if cluster_spec is not None and cluster_spec.exec.mode in _WINDOWLESS:
+            continue  # the check does not depend on window records there
         tasks = [s.task for s in sessions if s.cluster == cluster and s.task]
         windows[cluster] = load_cluster_windows(factory, spec, cluster, tasks, query.range.until)
         report.errors.extend(windows[cluster].errors)

@@ -122,7 +122,10 @@ def load_cluster_windows(
     try:
         result.services = task_services(ecs, cluster, task_ids)
     except ClientError as exc:
-        result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
+        if (
+            error_code(exc) != "ClusterNotFoundException"
+        ):  # a deleted cluster: services unknown, not a failure
+            result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
     if result.services:
         try:
             tagged = tag_intervals(ecs, cluster, result.services.values())

@@ -22,3 +22,30 @@ _IAM_ACTION = {"s3.ListObjectsV2": "s3:ListBucket"}
 def iam_action(call: str) -> str:
     """``s3.ListObjectsV2`` -> ``s3:ListBucket``; otherwise ``<prefix>:<Operation>``."""
     return _IAM_ACTION.get(call, call.replace(".", ":", 1))
+
+
+def stub_cloudtrail(
+    factory: Any, execute_command_pages: list[dict[str, Any]], start_session_pages: list[dict[str, Any]]
+) -> Any:
+    """Activate a Stubber on the factory's CloudTrail client answering the two queries of the audit, in order.
+
+    Each list holds ``LookupEvents`` response pages (``audit_records.page``); chain them with ``NextToken``.
+    """
+    from botocore.stub import ANY, Stubber
+
+    stub = Stubber(factory.client("cloudtrail"))
+    for name, pages in (("ExecuteCommand", execute_command_pages), ("StartSession", start_session_pages)):
+        token = None
+        for pg in pages or [{"Events": []}]:
+            params: dict[str, Any] = {
+                "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": name}],
+                "StartTime": ANY,
+                "EndTime": ANY,
+                "MaxResults": ANY,
+            }
+            if token:
+                params["NextToken"] = token
+            stub.add_response("lookup_events", pg, params)
+            token = pg.get("NextToken")
+    stub.activate()
+    return stub

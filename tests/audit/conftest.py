@@ -65,7 +65,8 @@ def factory(aws: None) -> ClientFactory:
 
 @pytest.fixture()
 def recorder(factory: ClientFactory) -> CallRecorder:
-    """Registered on the factory's session before any client exists, so it sees every call first."""
+    """Registered on the factory's session before any client exists, first on the same (wildcard) node
+    a Stubber uses: ``before-call`` stops at the first handler that answers."""
     rec = CallRecorder()
-    factory.session.events.register("before-call", rec)
+    factory.session.events.register_first("before-call.*.*", rec)
     return rec
