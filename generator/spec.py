@@ -347,6 +347,19 @@ class EnvironmentSpec(_Strict):
         s3 = self.exec_logging.s3
         return None if s3 is None else f"{s3.bucket_prefix}-{cluster.lower().replace('_', '-')}"
 
+    def task_exec_policy_name(self, cluster: str) -> str:
+        """Managed policy attached to the task roles of ``cluster``: ``ecs-exec-task-<env>-<cluster>``."""
+        return f"ecs-exec-task-{self.environment}-{cluster}"
+
+    @property
+    def guard_policy_name(self) -> str:
+        """Managed policy denying exec to be turned on: ``ecs-exec-guard-<env>``."""
+        return f"ecs-exec-guard-{self.environment}"
+
+    def policy_arn(self, policy_name: str) -> str:
+        """``arn:<partition>:iam::<account_id>:policy/<policy_name>``."""
+        return f"arn:{self.partition}:iam::{self.account_id}:policy/{policy_name}"
+
     @property
     def window_role_arn(self) -> str:
         return self.role_arn(self.windows.role_name)
