@@ -1,0 +1,194 @@
+"""A typed read-only view of checkov's Terraform graph, and Terraform-like reference resolution.
+
+Checkov builds one graph per scan (vertices: blocks with their rendered config; edges: "this
+attribute references that block", labelled with the attribute path). Graph checks receive it as
+``graph_connector`` (rustworkx by default, networkx when ``CHECKOV_GRAPH_FRAMEWORK=NETWORKX``).
+:class:`TfModel` wraps it; checks never touch the connector directly.
+
+References are resolved the way Terraform would where the value is known: by the graph's edges,
+by a literal name matching a block of the same module, and by :meth:`TfModel.substitute`, which
+replaces ``aws_cloudwatch_log_group.x.arn`` by that group's ARN (region and account as ``*``;
+a key or policy with no literal identity as ``@<address>``). Anything else is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from exec_checks.values import REFERENCE_RE, attr, is_unknown
+
+_INTERPOLATED_REF_RE = re.compile(r"\$\{\s*(" + REFERENCE_RE.pattern + r")\s*\}")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One Terraform block of the graph.
+
+    ``kind`` is checkov's block type (``resource``, ``data``, ``variable``, ...); ``type`` the
+    resource type (``aws_ecs_cluster``); ``address`` the full address (``module.m.aws_ecs_cluster.c``);
+    ``module`` its module prefix (``""`` at the root); ``config`` the rendered, list-wrapped attributes.
+    """
+
+    index: int
+    kind: str
+    type: str
+    name: str
+    address: str
+    module: str
+    config: dict[str, Any] = field(compare=False, repr=False)
+    vertex: dict[str, Any] = field(compare=False, repr=False)
+
+    def attr(self, key: str, default: Any = None) -> Any:
+        """The unwrapped value of attribute ``key``."""
+        return attr(self.config, key, default)
+
+    @property
+    def ref(self) -> str:
+        """How Terraform code of the same module refers to it: ``aws_x.y`` or ``data.aws_x.y``."""
+        return f"data.{self.type}.{self.name}" if self.kind == "data" else f"{self.type}.{self.name}"
+
+
+def _arn_templates(block: Block, attribute: str) -> str | None:
+    """Known value of ``<block>.<attribute>`` (ARNs with ``*`` for region and account), or None."""
+    t, a = block.type, attribute
+    ident = f"@{block.address}"
+
+    def literal(key: str) -> str | None:
+        value = block.attr(key)
+        if value is None:
+            return ident
+        return value if isinstance(value, str) and not is_unknown(value) else None
+
+    if t == "aws_cloudwatch_log_group":
+        name = literal("name")
+        if name is None:
+            return None
+        return f"arn:aws:logs:*:*:log-group:{name}" if a == "arn" else name if a in ("name", "id") else None
+    if t == "aws_s3_bucket":
+        bucket = literal("bucket")
+        if bucket is None:
+            return None
+        return f"arn:aws:s3:::{bucket}" if a == "arn" else bucket if a in ("id", "bucket") else None
+    if t == "aws_kms_key":
+        return f"arn:aws:kms:*:*:key/{ident}" if a == "arn" else ident if a in ("id", "key_id") else None
+    if t == "aws_ecs_cluster":
+        name = literal("name")
+        if name is None:
+            return None
+        return f"arn:aws:ecs:*:*:cluster/{name}" if a in ("arn", "id") else name if a == "name" else None
+    if t == "aws_iam_role":
+        name = literal("name")
+        if name is None:
+            return None
+        return f"arn:aws:iam::*:role/{name}" if a == "arn" else name if a in ("name", "id") else None
+    if t == "aws_iam_policy" and a in ("arn", "id"):
+        return f"arn:aws:iam::*:policy/{ident}"
+    if t == "aws_ecs_task_definition" and a in ("arn", "arn_without_revision", "id"):
+        return ident
+    return None
+
+
+class TfModel:
+    """The blocks and reference edges of one checkov graph."""
+
+    def __init__(self, blocks: list[Block], edges: list[tuple[int, int, str]]) -> None:
+        self.blocks = blocks
+        self._by_index = {b.index: b for b in blocks}
+        self._out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        self._in: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for src, dst, label in edges:
+            self._out[src].append((label, dst))
+            self._in[dst].append((label, src))
+        self._by_ref = {(b.module, b.ref): b for b in blocks}
+
+    @classmethod
+    def from_connector(cls, connector: Any) -> TfModel:
+        """Build from checkov's graph connector (rustworkx ``PyDiGraph`` or networkx ``DiGraph``)."""
+        if hasattr(connector, "node_indices"):  # rustworkx
+            nodes = [connector[i] for i in connector.node_indices()]
+            raw_edges = [(a, b, d) for a, b, d in connector.weighted_edge_list()]
+        else:  # networkx
+            nodes = list(connector.nodes(data=True))
+            raw_edges = list(connector.edges(data=True))
+        blocks = [cls._block(index, data) for index, data in nodes]
+        edges = [(a, b, str((d or {}).get("label", ""))) for a, b, d in raw_edges]
+        return cls([b for b in blocks if b is not None], edges)
+
+    @staticmethod
+    def _block(index: int, vertex: dict[str, Any]) -> Block | None:
+        kind = vertex.get("block_type_", "")
+        block_name = str(vertex.get("block_name_", ""))
+        address = str(vertex.get("__address__") or block_name)
+        if kind not in ("resource", "data") or "." not in block_name:
+            return None
+        rtype, name = block_name.split(".", 1)
+        module = address[: -len(block_name)].rstrip(".") if address.endswith(block_name) else ""
+        if kind == "data":
+            address = f"{module}.data.{block_name}" if module else f"data.{block_name}"
+        config = vertex.get("config_", {}).get(rtype, {}).get(name, {})
+        return Block(
+            index, kind, rtype, name, address, module, config if isinstance(config, dict) else {}, vertex
+        )
+
+    # ---- lookups ----
+
+    def of_type(self, *types: str) -> list[Block]:
+        """Resources (and data sources) of the given types."""
+        return [b for b in self.blocks if b.type in types]
+
+    def targets(self, block: Block, label: str) -> list[Block]:
+        """Blocks that ``block``'s attribute ``label`` (or anything under it) references."""
+        out = [
+            self._by_index[dst]
+            for lab, dst in self._out.get(block.index, [])
+            if (lab == label or lab.startswith(label + ".")) and dst in self._by_index
+        ]
+        return list(dict.fromkeys(out))
+
+    def sources(self, block: Block, label: str) -> list[Block]:
+        """Blocks whose attribute ``label`` (or anything under it) references ``block``."""
+        out = [
+            self._by_index[src]
+            for lab, src in self._in.get(block.index, [])
+            if (lab == label or lab.startswith(label + ".")) and src in self._by_index
+        ]
+        return list(dict.fromkeys(out))
+
+    def lookup(self, module: str, ref: str) -> Block | None:
+        """The block ``ref`` (``aws_x.y`` / ``data.aws_x.y``, a ``[index]`` ignored) in ``module``."""
+        ref = re.sub(r"\[[^\]]*\]", "", ref)
+        return self._by_ref.get((module, ref))
+
+    def find(self, btype: str, module: str, key: str, value: Any) -> list[Block]:
+        """Blocks of ``btype`` in ``module`` whose attribute ``key`` equals ``value``."""
+        return [b for b in self.blocks if b.type == btype and b.module == module and b.attr(key) == value]
+
+    def resolve_ref(self, module: str, reference: str) -> tuple[Block, str] | None:
+        """``aws_x.y.attr`` -> (block, ``attr``) when the block is in ``module``."""
+        ref, _, attribute = reference.rpartition(".")
+        block = self.lookup(module, ref)
+        return (block, attribute) if block is not None else None
+
+    def substitute(self, text: str, module: str) -> str | None:
+        """``text`` with every reference replaced by its known value; None when any stays unknown."""
+        failed = False
+
+        def repl(match: re.Match[str]) -> str:
+            nonlocal failed
+            found = self.resolve_ref(
+                module, match.group(1) if match.re is _INTERPOLATED_REF_RE else match.group(0)
+            )
+            value = _arn_templates(*found) if found else None
+            if value is None:
+                failed = True
+                return ""
+            return value
+
+        out = _INTERPOLATED_REF_RE.sub(repl, text)
+        out = REFERENCE_RE.sub(repl, out)
+        if failed or is_unknown(out):
+            return None
+        return out

@@ -1,0 +1,180 @@
+"""IAM policy documents as data, and a static "is this action allowed on this resource" evaluation.
+
+A document comes from a ``jsonencode``'d policy (checkov renders it to a dict), a JSON string, or
+an ``aws_iam_policy_document`` data source. Resources are kept in a canonical form
+``<service>:<resource part>`` (``logs:log-group:/ecs-exec/stg/app:*``, ``s3:bucket/prefix/*``, ``*``)
+so literal ARNs and references (substituted by :meth:`exec_checks.model.TfModel.substitute`)
+compare alike; a resource that cannot be known is ``None``.
+
+The evaluation follows IAM: an explicit Deny wins, then any Allow; ``*`` and ``?`` are wildcards,
+actions compare case-insensitively. Conditions are not evaluated (a conditional Allow counts as
+an Allow); identities with no literal form (a key created in the same module) carry ``@<address>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from exec_checks.values import as_list, attr, blocks, is_unknown, unwrap
+
+Resolver = Callable[[str], "str | None"]
+
+
+@lru_cache(maxsize=4096)
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(f"^{body}$", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def canonical(resource: str) -> str:
+    """``arn:aws:logs:r:a:log-group:/g:*`` -> ``logs:log-group:/g:*``; ``*`` and non-ARNs unchanged."""
+    parts = resource.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        return f"{parts[2]}:{parts[5]}"
+    return resource
+
+
+def resource_matches(pattern: str, target: str) -> bool | None:
+    """Does canonical ``pattern`` cover canonical ``target``? None when the target has no literal
+    identity (``@address``) and the pattern is a literal of the same service."""
+    if _glob(pattern, False).match(target):
+        return True
+    if "@" in target and "@" not in pattern and pattern.split(":", 1)[0] == target.split(":", 1)[0]:
+        return None
+    return False
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement. ``actions``/``not_actions`` None when unknown; ``resources`` canonical, an
+    entry None when unknown; ``not_resource`` when the statement uses NotResource."""
+
+    effect: str
+    actions: tuple[str, ...] | None
+    not_actions: tuple[str, ...] | None
+    resources: tuple[str | None, ...]
+    not_resource: bool
+    conditional: bool
+
+    def matches_action(self, action: str) -> bool | None:
+        """Whether the statement applies to ``action`` (None when its actions are unknown)."""
+        if self.actions is None or self.not_actions is None:
+            return None
+        if self.not_actions:
+            return not any(_glob(a, True).match(action) for a in self.not_actions)
+        return any(_glob(a, True).match(action) for a in self.actions)
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A policy's statements; ``unknown`` when the document itself could not be read."""
+
+    statements: tuple[Statement, ...]
+    unknown: bool = False
+
+    def allows(self, action: str, target: str) -> bool | None:
+        """Is ``action`` allowed on canonical ``target``? None when that depends on unknown values."""
+        if self.unknown:
+            return None
+        allowed: bool | None = False
+        for st in self.statements:
+            applies = st.matches_action(action)
+            if applies is False:
+                continue
+            hit = _covers(st, target)
+            if st.effect == "Deny":
+                if applies and hit:
+                    return False
+                continue
+            if applies and hit:
+                allowed = True
+            elif allowed is False and (applies is None or hit is None):
+                allowed = None
+        return allowed
+
+    def allowing(self, action: str) -> list[Statement]:
+        """The Allow statements that apply to ``action`` (certainly)."""
+        return [st for st in self.statements if st.effect == "Allow" and st.matches_action(action)]
+
+    def grants_any(self, actions: Iterable[str]) -> bool:
+        """True when some Allow statement certainly applies to one of ``actions``."""
+        return any(self.allowing(a) for a in actions)
+
+
+def _covers(st: Statement, target: str) -> bool | None:
+    results = [None if r is None else resource_matches(r, target) for r in st.resources]
+    hit: bool | None = True if True in results else None if None in results else False
+    if st.not_resource:
+        return None if hit is None else not hit
+    return hit
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    items = as_list(value)
+    if any(not isinstance(i, str) or is_unknown(i) for i in items):
+        return None
+    return tuple(items)
+
+
+def _resources(value: Any, resolve: Resolver) -> tuple[str | None, ...]:
+    out: list[str | None] = []
+    for item in as_list(value):
+        text = resolve(item) if isinstance(item, str) else None
+        out.append(None if text is None else canonical(text))
+    return tuple(out)
+
+
+def from_json(doc: Any, resolve: Resolver) -> PolicyDocument:
+    """A document from a rendered ``jsonencode`` dict or a JSON string; unknown when unreadable."""
+    doc = unwrap(doc)
+    if isinstance(doc, str):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return PolicyDocument((), unknown=True)
+    if not isinstance(doc, dict):
+        return PolicyDocument((), unknown=True)
+    raw = doc.get("Statement", [])
+    statements = []
+    for st in raw if isinstance(raw, list) else [raw]:
+        if not isinstance(st, dict):
+            return PolicyDocument((), unknown=True)
+        has_res = "Resource" in st
+        statements.append(
+            Statement(
+                effect=str(st.get("Effect", "Allow")),
+                actions=_strings(st.get("Action", [])),
+                not_actions=_strings(st.get("NotAction", [])),
+                resources=_resources(st.get("Resource") if has_res else st.get("NotResource", []), resolve),
+                not_resource=not has_res and "NotResource" in st,
+                conditional=bool(st.get("Condition")),
+            )
+        )
+    return PolicyDocument(tuple(statements))
+
+
+def from_policy_document_block(config: dict[str, Any], resolve: Resolver) -> PolicyDocument:
+    """A document from an ``aws_iam_policy_document`` data source's config (``statement`` blocks).
+
+    ``source_policy_documents`` / ``override_policy_documents`` make it unknown (merged at plan time)."""
+    if attr(config, "source_policy_documents") or attr(config, "override_policy_documents"):
+        return PolicyDocument((), unknown=True)
+    statements = []
+    for st in blocks(config, "statement"):
+        has_not = "not_resources" in st and "resources" not in st
+        statements.append(
+            Statement(
+                effect=str(attr(st, "effect", "Allow")),
+                actions=_strings(attr(st, "actions", [])),
+                not_actions=_strings(attr(st, "not_actions", [])),
+                resources=_resources(attr(st, "not_resources" if has_not else "resources", []), resolve),
+                not_resource=has_not,
+                conditional=bool(blocks(st, "condition")),
+            )
+        )
+    return PolicyDocument(tuple(statements))

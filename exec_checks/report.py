@@ -1,0 +1,137 @@
+"""Scan results as frozen data, and their JSON and SARIF 2.1.0 forms (pure, no checkov import)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from exec_checks import CHECK_PREFIX
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed (or warning) result: check, resource address, file (relative to the working
+    directory when inside it) and 1-based line range, severity, level, message and fix hint."""
+
+    check_id: str
+    check_name: str
+    resource: str
+    file: str
+    line_start: int
+    line_end: int
+    severity: str | None
+    level: str
+    message: str
+    hint: str | None
+
+    @property
+    def ours(self) -> bool:
+        """True for a check of this pack (``ECSX_``), False for checkov's built-ins."""
+        return self.check_id.startswith(CHECK_PREFIX)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A result skipped by the skip file (``source="skip-file"``) or an inline ``checkov:skip`` comment."""
+
+    check_id: str
+    resource: str
+    file: str
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """The outcome of :func:`exec_checks.scan.scan`.
+
+    ``failed``: error-level findings (they make ``ecs-exec check`` exit 3); ``warnings``: findings of
+    warning-level checks (reported, never failing); ``passed``: count of passed results;
+    ``skipped``: results skipped with their reason; ``checks``: our checks' ``(id, message, hint,
+    level)`` for the SARIF rule table.
+    """
+
+    failed: list[Finding]
+    passed: int
+    skipped: list[Skipped]
+    warnings: list[Finding] = field(default_factory=list)
+    checks: tuple[tuple[str, str, str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"summary": {...}, "failed": [...], "warnings": [...], "skipped": [...]}``."""
+        return {
+            "summary": {
+                "failed": len(self.failed),
+                "warnings": len(self.warnings),
+                "passed": self.passed,
+                "skipped": len(self.skipped),
+            },
+            "failed": [asdict(f) for f in self.failed],
+            "warnings": [asdict(f) for f in self.warnings],
+            "skipped": [asdict(s) for s in self.skipped],
+        }
+
+    def to_sarif(self) -> dict[str, Any]:
+        """One SARIF 2.1.0 log: every failed result at level ``error``, warnings at ``warning``."""
+        findings = self.failed + self.warnings
+        rules: dict[str, dict[str, Any]] = {}
+        for check_id, message, hint, level in self.checks:
+            rules[check_id] = _rule(check_id, message, hint, level)
+        for f in findings:
+            rules.setdefault(f.check_id, _rule(f.check_id, f.check_name, f.hint, f.level))
+        index = {rule_id: i for i, rule_id in enumerate(rules)}
+        results = [
+            {
+                "ruleId": f.check_id,
+                "ruleIndex": index[f.check_id],
+                "level": "error" if f in self.failed else "warning",
+                "message": {"text": f"{f.resource}: {f.message}" + (f" Fix: {f.hint}" if f.hint else "")},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.file.replace("\\", "/").lstrip("/")},
+                            "region": {
+                                "startLine": max(f.line_start, 1),
+                                "endLine": max(f.line_end, f.line_start, 1),
+                            },
+                        },
+                        "logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}],
+                    }
+                ],
+            }
+            for f in findings
+        ]
+        return {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "ecs-exec check",
+                            "informationUri": "https://github.com/bridgecrewio/checkov",
+                            "rules": list(rules.values()),
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        }
+
+
+def _rule(check_id: str, message: str, hint: str | None, level: str) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "id": check_id,
+        "shortDescription": {"text": message},
+        "defaultConfiguration": {"level": level},
+    }
+    if hint:
+        rule["help"] = {"text": hint}
+    return rule

@@ -1,0 +1,92 @@
+"""Checkov's list-wrapped HCL values, and telling a known value from one Terraform only knows later.
+
+Checkov wraps every attribute value in a list (``name = "x"`` becomes ``["x"]``, a list attribute
+``["a"]`` becomes ``[["a"]]``) and every nested block in a list of dicts. :func:`unwrap` is the one
+place that undoes it. After checkov's rendering, a value that still holds a reference
+(``var.x``, ``aws_kms_key.this.arn``, ``${...}``) is not known statically: :func:`is_unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: A reference to a resource or data source attribute: ``aws_kms_key.this.arn``, ``data.x.y.json``,
+#: ``aws_iam_role.task[0].arn``. Resource types contain an underscore, which keeps literals out.
+REFERENCE_RE = re.compile(
+    r"(?<![\w./:@-])(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.[A-Za-z_][\w]*"
+)
+_SYMBOLIC_RE = re.compile(r"\$\{|(?<![\w./:@-])(?:var|local|module|each|count|path|terraform|self)\.")
+
+
+def unwrap(value: Any) -> Any:
+    """Undo checkov's list wrapping of one attribute value: ``["x"]`` -> ``"x"``, ``[["a"]]`` -> ``["a"]``."""
+    if isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def attr(conf: dict[str, Any] | None, key: str, default: Any = None) -> Any:
+    """The unwrapped value of attribute ``key`` in a checkov config dict, or ``default``."""
+    if not conf or key not in conf:
+        return default
+    return unwrap(conf[key])
+
+
+def blocks(conf: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """The nested blocks ``key`` of a checkov config dict (a list of dicts; empty when absent)."""
+    if not conf:
+        return []
+    value = conf.get(key)
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [b for b in value if isinstance(b, dict)]
+    return []
+
+
+def as_list(value: Any) -> list[Any]:
+    """A scalar or a list (IAM ``Action`` / ``Resource``) as a list."""
+    value = unwrap(value)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def is_unknown(value: Any) -> bool:
+    """True when ``value`` (or anything inside it) still holds a reference checkov could not render."""
+    if isinstance(value, str):
+        return bool(_SYMBOLIC_RE.search(value) or REFERENCE_RE.search(value))
+    if isinstance(value, list):
+        return any(is_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(is_unknown(v) for v in value.values())
+    return False
+
+
+def as_bool(value: Any) -> bool | None:
+    """``true`` / ``"true"`` -> True, ``false`` / ``"false"`` -> False, anything unknown -> None."""
+    value = unwrap(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+class Unknown:
+    """Marker for a value Terraform only knows at plan time (a variable without default, a function)."""
+
+    _instance: Unknown | None = None
+
+    def __new__(cls) -> Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+#: The one :class:`Unknown` instance.
+UNKNOWN = Unknown()
