@@ -1,0 +1,177 @@
+"""The `exec-window` / `ecs-exec window` commands: bad input, documented exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner, Result
+from window_helpers import schedules, service, tags_of
+
+from ecs_exec.cli import exec_window_main, main
+from generator.spec import EnvironmentSpec
+
+OPEN = ["window", "open", "--env", "local", "--cluster", "demo-app", "--service", "api"]
+
+
+@pytest.fixture()
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credentials anywhere: any AWS call would fail with exit 5, so exit 4 proves none was made."""
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+
+
+def _invoke(cli: Any, args: list[str]) -> Result:
+    return CliRunner().invoke(cli, args, prog_name="exec-window" if cli is exec_window_main else "ecs-exec")
+
+
+def _one_error_line(stderr: str, *needles: str) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("ecs-exec: error: ") or lines[0].startswith("exec-window: error: "), lines[0]
+    assert "Traceback" not in stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        ([*OPEN, "--minutes", "0", "--reason", "r"], ("--minutes", "positive")),
+        ([*OPEN, "--minutes", "-3", "--reason", "r"], ("--minutes",)),
+        ([*OPEN, "--minutes", "61", "--reason", "r"], ("--minutes", "maximum window of 60")),
+        ([*OPEN, "--minutes", "5"], ("--reason", "required")),
+        ([*OPEN, "--minutes", "5", "--reason", "   "], ("--reason",)),
+        ([*OPEN, "--reason", "r", "--wait-timeout", "0"], ("--wait-timeout",)),
+        (
+            ["window", "open", "--env", "local", "--cluster", "nope", "--service", "api", "--reason", "r"],
+            ("--cluster", "'nope'", "known: demo-app, demo-batch"),
+        ),
+        (
+            [
+                "window",
+                "open",
+                "--env",
+                "local",
+                "--cluster",
+                "demo-batch",
+                "--service",
+                "worker",
+                "--reason",
+                "r",
+            ],
+            ("'never'",),
+        ),
+        (
+            [
+                "window",
+                "extend",
+                "--env",
+                "local",
+                "--cluster",
+                "demo-app",
+                "--service",
+                "api",
+                "--minutes",
+                "0",
+            ],
+            ("--minutes",),
+        ),
+        (
+            [
+                "window",
+                "extend",
+                "--env",
+                "local",
+                "--cluster",
+                "demo-app",
+                "--service",
+                "api",
+                "--minutes",
+                "99",
+            ],
+            ("maximum",),
+        ),
+        (["window", "close", "--env", "local", "--cluster", "nope", "--service", "api"], ("--cluster",)),
+        (["window", "list", "--env", "nowhere"], ("--env", "unknown environment")),
+    ],
+)
+def test_bad_values_exit_4_before_any_aws_call(
+    no_credentials: None, args: list[str], needles: tuple[str, ...]
+) -> None:
+    result = _invoke(main, args)
+    assert result.exit_code == 4, result.output
+    assert result.stdout == ""
+    _one_error_line(result.stderr, *needles)
+
+
+def test_no_credentials_exit_5(no_credentials: None) -> None:
+    result = _invoke(exec_window_main, [*OPEN[1:], "--minutes", "5", "--reason", "r"])
+    assert result.exit_code == 5
+    _one_error_line(result.stderr, "no AWS credentials")
+
+
+def test_missing_service_exit_4_nothing_changed(spec: EnvironmentSpec, moto_account: boto3.Session) -> None:
+    args = [
+        "open",
+        "--env",
+        "local",
+        "--cluster",
+        "demo-app",
+        "--service",
+        "ghost",
+        "--reason",
+        "r",
+        "--no-wait",
+    ]
+    result = _invoke(exec_window_main, args)
+    assert result.exit_code == 4
+    _one_error_line(result.stderr, "service 'ghost' does not exist in cluster 'demo-app'")
+    assert schedules(moto_account, spec) == []
+
+
+def test_code_deploy_refused_with_what_to_do(spec: EnvironmentSpec, moto_account: boto3.Session) -> None:
+    args = ["open", "--env", "local", "--cluster", "demo-app", "--service", "bluegreen", "--reason", "r"]
+    result = _invoke(exec_window_main, args)
+    assert result.exit_code == 4
+    _one_error_line(result.stderr, "CODE_DEPLOY", "CodeDeploy blue/green deployment")
+    assert schedules(moto_account, spec) == []
+    assert tags_of(moto_account, "demo-app", "bluegreen") == {}
+
+
+def test_open_list_close_in_process(
+    spec: EnvironmentSpec, moto_account: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECS_EXEC_NOW", "2026-11-30T12:00:00Z")
+    dry = _invoke(exec_window_main, [*OPEN[1:], "--reason", "r", "--dry-run", "-o", "json"])
+    assert dry.exit_code == 0, dry.stderr
+    assert json.loads(dry.stdout)["status"] == "planned"
+    assert schedules(moto_account, spec) == []
+
+    opened = _invoke(exec_window_main, [*OPEN[1:], "--reason", "debug #7", "--no-wait"])
+    assert opened.exit_code == 0, opened.stderr
+    assert re.search(r"^expires_at +2026-11-30T12:30:00Z$", opened.stdout, re.M)  # default_window_minutes: 30
+    assert "opened demo-app/api" in opened.stderr
+    assert service(moto_account, "demo-app", "api")["enableExecuteCommand"] is True
+
+    again = _invoke(exec_window_main, [*OPEN[1:], "--reason", "again", "--no-wait"])
+    assert again.exit_code == 0
+    assert "already open" in again.stderr and "extend" in again.stderr
+
+    listed = _invoke(main, ["window", "list", "--env", "local", "-o", "json"])
+    [row] = json.loads(listed.stdout)
+    assert row["service"] == "api" and row["seconds_left"] == 1800 and row["reason"] == "debug _7"
+
+    closed = _invoke(exec_window_main, ["close", *OPEN[2:], "--no-wait", "-o", "json"])
+    assert closed.exit_code == 0, closed.stderr
+    assert json.loads(closed.stdout)["status"] == "closed"
+    noop = _invoke(exec_window_main, ["close", *OPEN[2:], "-o", "json"])
+    assert noop.exit_code == 0 and json.loads(noop.stdout)["status"] == "already-closed"
