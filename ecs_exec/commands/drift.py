@@ -61,9 +61,11 @@ def _run(
         raise InvalidValueError(f"--concurrency: must be between 1 and {MAX_CONCURRENCY}, got {concurrency}")
     spec = load_config(env, config)
     factory = ClientFactory(spec.region, max_pool_connections=max(20, 2 * concurrency))
-    verify_account(factory, spec.account_id)
+    identity = verify_account(factory, spec.account_id)
     options = RunOptions(fix=fix, fix_options=FixOptions(**fix_flags), concurrency=concurrency)
-    report = run_drift(spec, factory, utcnow(), options, progress=_progress(len(spec.clusters)))
+    report = run_drift(
+        spec, factory, utcnow(), options, progress=_progress(len(spec.clusters)), actor=identity["Arn"]
+    )
     for err in report.errors:
         click.echo(f"drift: cluster {err.cluster}: {err.operation} failed: {err.message}", err=True)
     if output == "json":

@@ -13,4 +13,6 @@ from __future__ import annotations
 from reconciler.drift import fix, readers
 
 #: Every IAM action ``drift check`` and ``drift fix`` need (the generator's drift role must allow them).
-PERMISSIONS: tuple[str, ...] = tuple(sorted(set(readers.PERMISSIONS) | set(fix.PERMISSIONS)))
+PERMISSIONS: tuple[str, ...] = tuple(
+    sorted(set(readers.PERMISSIONS) | set(fix.PERMISSIONS) | set(fix.CLOSE_WINDOW_PERMISSIONS))
+)

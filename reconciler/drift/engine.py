@@ -21,7 +21,7 @@ from ecs_exec.aws import ClientFactory, describe_error, error_code
 from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.drift import readers
 from reconciler.drift.diff import diff_cluster, unmanaged_clusters
-from reconciler.drift.fix import CloseWindow, FixOptions, fix_cluster
+from reconciler.drift.fix import CloseWindow, FixOptions, fix_cluster, window_closer
 from reconciler.drift.model import (
     ClusterError,
     ClusterResult,
@@ -145,17 +145,21 @@ def run_drift(
     options: RunOptions | None = None,
     progress: Progress | None = None,
     close_window: CloseWindow | None = None,
+    actor: str = "ecs-exec drift fix",
 ) -> DriftReport:
     """Check (or fix) every configured cluster of ``spec`` and list the unmanaged ones.
 
     Args:
         factory: shared client factory for the environment's region/account.
         now: aware UTC time (exec windows open at ``now`` keep exec on in sync).
-        close_window: closes a windowed service left open (``exec-window close``); None: plain UpdateService.
+        close_window: closes a windowed service left open; default :func:`reconciler.drift.fix.window_closer`.
+        actor: who runs the fix (caller ARN), recorded in the window-closed events.
 
     Returns a :class:`DriftReport`; AWS failures are inside it (per cluster), never raised.
     """
     options = options or RunOptions()
+    if options.fix and close_window is None:
+        close_window = window_closer(factory, spec, now, actor, options.fix_options.stop_tasks)
     fleet = _read_fleet(spec, factory)
     names = [c.name for c in spec.clusters]
     results: dict[str, ClusterResult] = {}

@@ -4,7 +4,8 @@
   differs and ``settings`` only when Container Insights differs;
 - ``PutRetentionPolicy`` for the exec log group's retention;
 - ``UpdateService(enableExecuteCommand=<desired>, forceNewDeployment=True)`` for ECS-controller
-  services (a windowed service left open is closed like ``exec-window close``);
+  services (a windowed service left open is closed by ``reconciler.windows.close_window``, as
+  ``exec-window close`` does);
 - ``StopTask`` (only with ``--stop-tasks``) for tasks that still allow exec once their service is off.
 
 A missing cluster / log group / key ("run make apply") and CODE_DEPLOY / EXTERNAL services (which
@@ -17,13 +18,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ecs_exec.aws import ClientFactory, describe_error, error_code
+from ecs_exec.errors import OperatorError
 from generator.expected import expected_execute_command_configuration
 from generator.spec import EnvironmentSpec
+from reconciler import windows
 from reconciler.drift.diff import EXEC_CONFIG
 from reconciler.drift.model import Action, ClusterError, ClusterState, Finding, Kind, Outcome, Status
 
@@ -39,8 +43,12 @@ PERMISSIONS: tuple[str, ...] = (
 
 STOP_REASON = "ecs-exec drift fix: task still allows ECS Exec after its service turned it off"
 
-#: ``close_window(cluster_arn, service_name)``: closes a service's exec window like ``exec-window close``.
-CloseWindow = Callable[[str, str], None]
+#: ``close(cluster_name, service_name) -> stopped task ARNs``: closes a service's exec window the way
+#: ``exec-window close`` does (flag off + new deployment, schedule deleted, tags removed, event logged).
+CloseWindow = Callable[[str, str], Sequence[str]]
+
+#: What closing a window needs besides :data:`PERMISSIONS` (``reconciler.windows.close_window``).
+CLOSE_WINDOW_PERMISSIONS: tuple[str, ...] = windows.CLOSE_PERMISSIONS
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class _Fixer:
         self.close_window = close_window
         self.outcomes: list[Outcome] = []
         self.errors: list[ClusterError] = []
+        self.stopped: set[str] = set()  # tasks already stopped by a window close
 
     def call(
         self, operation: str, findings: Sequence[Finding], fn: Callable[[], Any], extra: str = ""
@@ -105,10 +114,11 @@ class _Fixer:
             return True
         try:
             fn()
-        except (ClientError, BotoCoreError) as exc:
-            log.error("drift fix: %s %s failed: %s", operation, findings[0].resource, describe_error(exc))
-            self.errors.append(ClusterError(self.state.name, operation, error_code(exc), describe_error(exc)))
-            self.outcomes += [Outcome(f, Status.FAILED, describe_error(exc)) for f in findings]
+        except (ClientError, BotoCoreError, OperatorError) as exc:
+            message = str(exc) if isinstance(exc, OperatorError) else describe_error(exc)
+            log.error("drift fix: %s %s failed: %s", operation, findings[0].resource, message)
+            self.errors.append(ClusterError(self.state.name, operation, error_code(exc), message))
+            self.outcomes += [Outcome(f, Status.FAILED, message) for f in findings]
             return False
         self.outcomes += [Outcome(f, Status.FIXED, f"{operation}{extra}") for f in findings]
         return True
@@ -141,9 +151,9 @@ class _Fixer:
         service = str(finding.service)
         if finding.action is Action.CLOSE_WINDOW and self.close_window is not None:
             close = self.close_window
-            return self.call("CloseWindow", [finding], lambda: close(self.state.arn, service))
-        # TODO(lead): without reconciler.windows.close_window, a window left open is closed with the
-        # plain UpdateService below (no window-tag clean-up, no schedule deletion, no window event).
+            return self.call(
+                "CloseWindow", [finding], lambda: self.stopped.update(close(self.state.name, service))
+            )
         ecs = self.factory.client("ecs")
         return self.call(
             "UpdateService",
@@ -158,6 +168,9 @@ class _Fixer:
         )
 
     def fix_task(self, finding: Finding, services_off: set[str]) -> None:
+        if finding.resource in self.stopped:
+            self.outcomes.append(Outcome(finding, Status.FIXED, "stopped by the window close"))
+            return
         if not self.options.stop_tasks:
             self.outcomes.append(Outcome(finding, Status.SKIPPED, "pass --stop-tasks to stop it now"))
             return
@@ -209,3 +222,22 @@ def fix_cluster(
     order = {id(f): i for i, f in enumerate(findings)}
     outcomes = sorted(fixer.outcomes, key=lambda o: order.get(id(o.finding), len(order)))
     return tuple(outcomes), tuple(fixer.errors)
+
+
+def window_closer(
+    factory: ClientFactory, spec: EnvironmentSpec, now: datetime, actor: str, stop_tasks: bool
+) -> CloseWindow:
+    """A :data:`CloseWindow` over :func:`reconciler.windows.close_window` (reason ``drift fix: ...``).
+
+    Args:
+        now: aware UTC time of the run; actor: ARN (or name) of who runs the fix, recorded in the event.
+    """
+
+    def close(cluster: str, service: str) -> Sequence[str]:
+        result = windows.close_window(
+            factory, spec, cluster, service, now=now, actor=actor,
+            reason="drift fix: exec on without a valid window", stop_tasks=stop_tasks,
+        )  # fmt: skip
+        return result.stopped_tasks
+
+    return close

@@ -200,18 +200,21 @@ def read_tasks(factory: ClientFactory, cluster_arn: str) -> tuple[LiveTask, ...]
     )
     tasks: list[LiveTask] = []
     for page in pages:
-        arns = page.get("taskArns", [])
-        if not arns:
-            continue
-        answer = ecs.describe_tasks(cluster=cluster_arn, tasks=arns)
-        for raw in answer.get("tasks", []):
-            if raw.get("clusterArn") != cluster_arn or raw.get("lastStatus") == "STOPPED":
-                continue
-            tasks.append(
-                LiveTask(
-                    arn=raw["taskArn"],
-                    group=raw.get("group", ""),
-                    enable_execute_command=bool(raw.get("enableExecuteCommand", False)),
-                )
-            )
+        # A page holds at most 100 ARNs on ECS; moto ignores maxResults, so batch anyway.
+        for batch in chunks(page.get("taskArns", []), TASKS.batch_size):
+            _describe_tasks(ecs, cluster_arn, batch, tasks)
     return tuple(tasks)
+
+
+def _describe_tasks(ecs: Any, cluster_arn: str, arns: Sequence[str], into: list[LiveTask]) -> None:
+    answer = ecs.describe_tasks(cluster=cluster_arn, tasks=list(arns))
+    for raw in answer.get("tasks", []):
+        if raw.get("clusterArn") != cluster_arn or raw.get("lastStatus") == "STOPPED":
+            continue
+        into.append(
+            LiveTask(
+                arn=raw["taskArn"],
+                group=raw.get("group", ""),
+                enable_execute_command=bool(raw.get("enableExecuteCommand", False)),
+            )
+        )

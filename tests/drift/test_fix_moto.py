@@ -232,3 +232,17 @@ def test_unmanaged_clusters_are_listed_and_never_touched(fleet: Fleet) -> None:
     assert report.unmanaged == (f"{ARN}:cluster/hand-made",)
     assert exit_code(report) is ExitCode.OK
     assert not any("hand-made" in str(params) for name, params in fleet.calls if name != "ecs:ListClusters")
+
+
+def test_expired_window_is_closed_like_exec_window_close(fleet: Fleet) -> None:
+    expired_window(fleet)
+    task = _task(fleet, "alpha", "service:api")
+    fleet.exec_tasks.add(task)
+    fixed = fleet.run(fix=True, stop_tasks=True)
+    assert [(o.finding.action, o.status) for o in fixed.outcomes] == [
+        (Action.CLOSE_WINDOW, Status.FIXED),
+        (Action.STOP_TASK, Status.FIXED),
+    ]
+    tags = fleet.client("ecs").list_tags_for_resource(resourceArn=f"{ARN}:service/alpha/api")["tags"]
+    assert not [t for t in tags if t["key"].startswith("ecs-exec:window-")]
+    assert [p["task"] for n, p in fleet.calls if n == "ecs:StopTask"] == [task]  # stopped once, by the close
