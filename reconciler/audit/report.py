@@ -160,6 +160,8 @@ def run_audit(factory: ClientFactory, spec: EnvironmentSpec, query: AuditQuery, 
         tasks = [s.task for s in sessions if s.cluster == cluster and s.task]
         windows[cluster] = load_cluster_windows(factory, spec, cluster, tasks, query.range.until)
         report.errors.extend(windows[cluster].errors)
+        if not windows[cluster].has_records:
+            report.notes.append(f"{cluster}: no exec-window events or tags recorded: window check unknown")
         if windows[cluster].skipped:
             report.notes.append(f"{cluster}: skipped {windows[cluster].skipped} unreadable window event(s)")
     report.rows = join(spec, sessions, refs, windows, now, query.grace_minutes)

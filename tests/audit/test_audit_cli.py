@@ -1,0 +1,223 @@
+"""``ecs-exec audit`` and ``ecs-exec audit show``: output formats, exit codes, bad input before any AWS call."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from audit_helpers import stub_cloudtrail
+from audit_records import assumed_role, execute_command, iam_user, page
+from audit_seed import put_object, put_stream
+from click.testing import CliRunner
+
+from ecs_exec.aws import ClientFactory
+from ecs_exec.cli import main
+from ecs_exec.commands import audit as audit_cmd
+from generator.spec import EnvironmentSpec
+from reconciler.audit.render import CSV_COLUMNS, SCHEMA_VERSION
+
+NOW = "2026-11-30T12:00:00Z"
+SID_LOGS = "ecs-execute-command-00000000000000001"
+SID_S3 = "ecs-execute-command-00000000000000002"
+SID_NONE = "ecs-execute-command-00000000000000003"
+
+
+@pytest.fixture()
+def cli_factory(factory: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> ClientFactory:
+    """The CLI uses this factory (its CloudTrail client gets a Stubber in each test); the clock is frozen."""
+    monkeypatch.setattr(audit_cmd, "make_factory", lambda region: factory)
+    monkeypatch.setenv("ECS_EXEC_NOW", NOW)
+    return factory
+
+
+def _records() -> list[dict[str, Any]]:
+    return [
+        execute_command(
+            iam_user("alice"), at="2026-11-30T09:00:00Z", session_id=SID_LOGS, command="/bin/bash"
+        ),
+        execute_command(
+            assumed_role(session="botocore-session-1"), at="2026-11-30T09:10:00Z", session_id=SID_S3
+        ),
+        execute_command(iam_user("mallory"), at="2026-11-30T09:20:00Z", error_code="AccessDenied"),
+    ]
+
+
+def _seed(spec: EnvironmentSpec) -> None:
+    put_stream(spec, "payments", SID_LOGS, ["$ cat /etc/hostname", "ip-10-0-1-5"])
+    put_object(spec, "payments", f"exec-sessions/{SID_S3}.log", "$ env\nHOME=/root\n")
+
+
+def _run(args: list[str]) -> Any:
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def test_json_output(cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path) -> None:
+    _seed(spec)
+    stub_cloudtrail(cli_factory, [page(_records())], [])
+    result = _run(["audit", "--config", str(config_file), "--output", "json"])
+    assert result.exit_code == 3, result.stderr  # the generic session name is flagged
+    doc = json.loads(result.stdout)
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert (doc["environment"], doc["region"], doc["generated_at"]) == ("test", "us-east-1", NOW)
+    assert doc["query"]["since"] == "2026-11-29T12:00:00Z" and doc["query"]["grace_minutes"] == 60
+    assert doc["summary"] == {"sessions": 3, "flagged": 1, "failed_calls": 1}
+    alice, generic, failed = doc["sessions"]
+    assert alice["person"] == "alice" and alice["principal"]["type"] == "IAMUser"
+    assert alice["transcript"]["status"] == "found" and alice["transcript"]["log_stream"] == SID_LOGS
+    assert alice["window"]["status"] == "unknown"
+    assert generic["flags"] == ["generic-session-name"]
+    assert generic["transcript"]["s3_key"] == f"exec-sessions/{SID_S3}.log"
+    assert failed["error_code"] == "AccessDenied" and failed["session_id"] is None
+    assert doc["notes"] == ["payments: no exec-window events or tags recorded: window check unknown"]
+    assert "1 flagged" in result.stderr
+
+
+def test_csv_output(cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path) -> None:
+    _seed(spec)
+    stub_cloudtrail(cli_factory, [page(_records())], [])
+    result = _run(["audit", "--config", str(config_file), "--output", "csv", "--principal", "ALICE"])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0].keys()) == list(CSV_COLUMNS)
+    assert [(r["person"], r["session_id"], r["transcript"], r["command"]) for r in rows] == [
+        ("alice", SID_LOGS, "found", "/bin/bash")
+    ]
+
+
+def test_table_output(cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path) -> None:
+    _seed(spec)
+    stub_cloudtrail(cli_factory, [page(_records())], [])
+    result = _run(["audit", "--config", str(config_file), "--cluster", "payments", "--grace", "30"])
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "TIME",
+        "PERSON",
+        "CLUSTER",
+        "TASK",
+        "CONTAINER",
+        "SESSION_ID",
+        "TRANSCRIPT",
+        "WINDOW",
+        "FLAGS",
+    ]
+    assert len(lines) == 4
+    assert "(AccessDenied)" in lines[3]
+    assert lines[2].endswith("generic-session-name")
+    assert result.exit_code == 3
+
+
+def test_show_prints_header_and_transcript(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    _seed(spec)
+    stub_cloudtrail(cli_factory, [page(_records())], [])
+    result = _run(["audit", "show", SID_LOGS, "--config", str(config_file)])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "# who:        alice (arn:aws:iam::123456789012:user/alice)" in out
+    assert "# when:       2026-11-30T09:00:00Z" in out
+    assert "# where:      cluster payments task 0123456789abcdef0123456789abcdef container app" in out
+    assert f"# transcript: logs /ecs-exec/test/payments / {SID_LOGS}" in out
+    assert out.endswith("$ cat /etc/hostname\nip-10-0-1-5\n")
+
+
+def test_show_from_s3_as_json(cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path) -> None:
+    _seed(spec)
+    stub_cloudtrail(cli_factory, [page(_records())], [])
+    result = _run(["audit", "show", SID_S3, "--config", str(config_file), "--output", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["transcript"]["text"] == "$ env\nHOME=/root\n"
+    assert doc["session"]["flags"] == ["generic-session-name"]
+
+
+def test_show_without_transcript_is_a_finding(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    stub_cloudtrail(
+        cli_factory, [page([execute_command(iam_user(), at="2026-11-30T09:00:00Z", session_id=SID_NONE)])], []
+    )
+    result = _run(["audit", "show", SID_NONE, "--config", str(config_file)])
+    assert result.exit_code == 3
+    assert "# transcript: none found" in result.stdout
+    assert "missing" in result.stderr
+
+
+def test_show_unknown_session_is_exit_4(cli_factory: ClientFactory, config_file: Path) -> None:
+    stub_cloudtrail(cli_factory, [page([])], [])
+    result = _run(["audit", "show", SID_NONE, "--config", str(config_file)])
+    assert result.exit_code == 4
+    assert f"no CloudTrail record of {SID_NONE}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["--since", "last tuesday"], "--since: cannot parse 'last tuesday'"),
+        (["--since", "2026-11-30T00:00:00Z", "--until", "2026-11-29T00:00:00Z"], "is after --until"),
+        (["--until", "whenever"], "--until: cannot parse"),
+        (["--cluster", "nope"], "--cluster: unknown cluster 'nope'"),
+        (["--grace", "-5"], "--grace"),
+        (["show", "bad/id"], "SESSION_ID"),
+        (["show", SID_NONE, "--since", "nonsense"], "--since"),
+    ],
+)
+def test_bad_input_is_exit_4_before_any_aws_call(
+    args: list[str], text: str, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+
+    def no_aws(region: str) -> None:
+        raise AssertionError("an AWS client was requested")
+
+    monkeypatch.setattr(audit_cmd, "make_factory", no_aws)
+    if args[0] == "show":
+        full = ["audit", args[0], args[1], "--config", str(config_file), *args[2:]]
+    else:
+        full = ["audit", "--config", str(config_file), *args]
+    result = CliRunner().invoke(main, full)
+    assert result.exit_code == 4, result.output
+    assert text in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_no_credentials_is_exit_5(config_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = CliRunner().invoke(main, ["audit", "--config", str(config_file)])
+    assert result.exit_code == 5
+    assert "no AWS credentials" in result.stderr
+
+
+def _keys(value: Any, prefix: str = "") -> set[str]:
+    """Every key path of a JSON document (``sessions[].principal.arn``)."""
+    if isinstance(value, dict):
+        return {f"{prefix}{k}" for k in value} | {
+            p for k, v in value.items() for p in _keys(v, f"{prefix}{k}.")
+        }
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return _keys(value[0], f"{prefix[:-1]}[].")
+    return set()
+
+
+def test_readme_json_example_has_the_real_shape(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:audit -->", 1)[1].split("<!-- section:", 1)[0]
+    example = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    _seed(spec)
+    stub_cloudtrail(cli_factory, [page(_records())], [])
+    real = json.loads(_run(["audit", "--config", str(config_file), "--output", "json"]).stdout)
+    assert _keys(example) == _keys(real)
