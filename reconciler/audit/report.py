@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ecs_exec.aws import ClientFactory
-from ecs_exec.errors import ExitCode, combine
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ecs_exec.aws import ClientFactory, describe_error
+from ecs_exec.errors import AwsError, ExitCode, combine
 from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.audit import lookup, transcripts, window_source
 from reconciler.audit.flags import session_flags, transcript_status
@@ -83,13 +85,22 @@ def _ecs_own_call(session: ExecSession) -> bool:
 def collect_sessions(factory: ClientFactory, rng: TimeRange, notes: list[str]) -> list[ExecSession]:
     """``LookupEvents`` for each of :data:`EVENT_NAMES` -> parsed sessions (unreadable records noted).
 
-    AWS: ``cloudtrail:LookupEvents``. Raises ``ClientError`` when CloudTrail fails after retries.
+    AWS: ``cloudtrail:LookupEvents``.
+
+    Raises:
+        AwsError: CloudTrail failed after the retries (exit 5), naming the query.
     """
     client = factory.client("cloudtrail")
     sessions: list[ExecSession] = []
     bad = 0
     for name in EVENT_NAMES:
-        for raw in lookup_records(client, name, rng.since, rng.until):
+        try:
+            raws = list(lookup_records(client, name, rng.since, rng.until))
+        except (ClientError, BotoCoreError) as exc:
+            raise AwsError(
+                f"cloudtrail:LookupEvents (EventName={name}) failed: {describe_error(exc)}"
+            ) from None
+        for raw in raws:
             try:
                 session = parse_record(raw)
             except RecordError as exc:
@@ -143,7 +154,7 @@ def join(
 def run_audit(factory: ClientFactory, spec: EnvironmentSpec, query: AuditQuery, now: datetime) -> AuditReport:
     """Run the audit for ``spec``'s region.
 
-    AWS: see :data:`PERMISSIONS`. Raises ``ClientError`` only when CloudTrail itself fails; transcript
+    AWS: see :data:`PERMISSIONS`. Raises :class:`AwsError` only when CloudTrail itself fails; transcript
     and window reads that fail are reported in ``errors`` (exit 6).
     """
     report = AuditReport(spec.environment, spec.region, now, query)

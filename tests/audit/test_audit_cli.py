@@ -221,3 +221,41 @@ def test_readme_json_example_has_the_real_shape(
     stub_cloudtrail(cli_factory, [page(_records())], [])
     real = json.loads(_run(["audit", "--config", str(config_file), "--output", "json"]).stdout)
     assert _keys(example) == _keys(real)
+
+
+def test_calls_made_are_declared(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path, recorder: Any
+) -> None:
+    from audit_helpers import iam_action
+
+    from reconciler.audit.report import PERMISSIONS
+
+    _seed(spec)
+    first = stub_cloudtrail(cli_factory, [page(_records())], [])
+    _run(["audit", "--config", str(config_file)])
+    first.deactivate()
+    stub = stub_cloudtrail(cli_factory, [page(_records())], [])
+    _run(["audit", "show", SID_LOGS, "--config", str(config_file)])
+    stub.deactivate()
+    made = {iam_action(c) for c in recorder.calls}
+    assert {
+        "sts:GetCallerIdentity",
+        "cloudtrail:LookupEvents",
+        "logs:FilterLogEvents",
+        "s3:ListBucket",
+    } <= made
+    assert made <= set(PERMISSIONS) | set(audit_cmd.PERMISSIONS)
+
+
+def test_cloudtrail_failure_is_exit_5(cli_factory: ClientFactory, config_file: Path) -> None:
+    from botocore.exceptions import ClientError
+
+    def deny(**_: Any) -> None:
+        raise ClientError(
+            {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "LookupEvents"
+        )
+
+    cli_factory.client("cloudtrail").meta.events.register_first("before-call.cloudtrail.LookupEvents", deny)
+    result = CliRunner().invoke(main, ["audit", "--config", str(config_file)])
+    assert result.exit_code == 5
+    assert "cloudtrail:LookupEvents (EventName=ExecuteCommand) failed: AccessDeniedException" in result.stderr
