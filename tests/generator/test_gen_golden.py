@@ -1,0 +1,285 @@
+"""Golden facts of the rendered Terraform, read back from the text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hcl_facts import EMPTY_NESTED_BLOCK, ENVS, actions, attr, block, sids, statement
+
+from generator import permissions as P
+from generator.render import ENV_FILES, GENERATED_MARKER, MODULE_FILES, MODULES
+from generator.spec import EnvironmentSpec
+
+CLUSTER = "modules/ecs-exec-cluster/main.tf"
+ACCESS = "modules/ecs-exec-access/main.tf"
+
+
+def test_file_set_and_headers(rendered: dict[str, str]) -> None:
+    expected = {f"modules/{m}/{f}" for m in MODULES for f in MODULE_FILES}
+    expected |= {f"envs/{e}/{f}" for e in ENVS for f in ENV_FILES}
+    assert set(rendered) == expected
+    for rel, text in rendered.items():
+        first = text.splitlines()[0]
+        assert GENERATED_MARKER in first and "do not edit by hand" in first, rel
+        if rel.startswith("envs/"):
+            assert f"from config/{rel.split('/')[1]}.yaml" in first
+        else:
+            assert "from generator/templates/modules/" in first
+        assert text.endswith("\n") and not text.endswith("\n\n"), rel
+
+
+def test_no_empty_nested_blocks(rendered: dict[str, str]) -> None:
+    for rel, text in rendered.items():
+        if rel.endswith(".tf"):
+            assert not EMPTY_NESTED_BLOCK.search(text), rel
+
+
+def test_cluster_exec_configuration() -> None:
+    from generator.render import render_modules
+
+    text = render_modules()[CLUSTER]
+    cluster = block(text, 'resource "aws_ecs_cluster" "this" {')
+    assert re.search(
+        r'setting \{\n\s+name\s+= "containerInsights"\n\s+value = var.container_insights', cluster
+    )
+    ecc = cluster[cluster.index("execute_command_configuration {") :]
+    assert attr(ecc, "logging") == '"OVERRIDE"'
+    assert attr(ecc, "kms_key_id") == "local.kms_key_arn"
+    assert attr(ecc, "cloud_watch_log_group_name") == "aws_cloudwatch_log_group.this.name"
+    assert attr(ecc, "cloud_watch_encryption_enabled") == "true"
+    # kms_key_id is always a key ARN: the created key's arn attribute or the configured ARN.
+    assert attr(text, "kms_key_arn") == "local.create_kms_key ? aws_kms_key.this[0].arn : var.kms.key_arn"
+    # The dedicated exec log group carries the key from creation, and a retention.
+    log_group = block(text, 'resource "aws_cloudwatch_log_group" "this" {')
+    assert attr(log_group, "name") == "var.exec_log_group.name"
+    assert attr(log_group, "kms_key_id") == "local.kms_key_arn"
+    assert attr(log_group, "retention_in_days") == "var.exec_log_group.retention_in_days"
+
+
+def test_kms_key_policy_limits_logs_to_the_exec_log_group() -> None:
+    from generator.render import render_modules
+
+    text = render_modules()[CLUSTER]
+    key = block(text, 'resource "aws_kms_key" "this" {')
+    assert attr(key, "enable_key_rotation") == "true"
+    admin = statement(key, "AccountAdministersKey")
+    assert 'AWS = "arn:${local.partition}:iam::${local.account_id}:root"' in admin
+    logs = statement(key, "CloudWatchLogsForTheExecLogGroupOnly")
+    assert 'Service = "logs.${local.region}.amazonaws.com"' in logs
+    assert sorted(actions(logs)) == sorted(P.KMS_LOGS_SERVICE_ACTIONS)
+    assert re.search(
+        r'ArnEquals = \{\n\s+"kms:EncryptionContext:aws:logs:arn" = local.exec_log_group_arn', logs
+    )
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_log_group_arn_formula_matches_spec(specs: dict[str, EnvironmentSpec], env: str) -> None:
+    """The module builds the log group ARN (for the key policy and the task policy) with the spec's formula."""
+    from generator.render import render_modules
+
+    formula = attr(render_modules()[CLUSTER], "exec_log_group_arn").strip('"')
+    spec = specs[env]
+    for cl in spec.clusters:
+        value = (
+            formula.replace("${local.partition}", spec.partition)
+            .replace("${local.region}", spec.region)
+            .replace("${local.account_id}", spec.account_id)
+            .replace("${var.exec_log_group.name}", spec.exec_log_group_name(cl.name))
+        )
+        assert value == spec.exec_log_group_arn(cl.name)
+
+
+def test_task_role_policy() -> None:
+    from generator.render import render_modules
+
+    policy = block(render_modules()[CLUSTER], 'resource "aws_iam_policy" "this" {')
+    expected = {
+        "SsmMessagesChannels": (P.TASK_ROLE_SSM_ACTIONS, '"*"'),
+        "FindTheExecLogGroup": (P.TASK_ROLE_LOGS_LIST_ACTIONS, '"*"'),
+        "WriteSessionLogsToTheExecLogGroupOnly": (
+            P.TASK_ROLE_LOGS_WRITE_ACTIONS,
+            '"${local.exec_log_group_arn}:*"',
+        ),
+        "DecryptSessionData": (P.TASK_ROLE_KMS_ACTIONS, "local.kms_key_arn"),
+        "PutTranscripts": (P.TASK_ROLE_S3_OBJECT_ACTIONS, '"${local.bucket_arn}/${var.s3.key_prefix}*"'),
+        "CheckBucketEncryption": (P.TASK_ROLE_S3_BUCKET_ACTIONS, "local.bucket_arn"),
+        "EncryptTranscripts": (P.TASK_ROLE_KMS_S3_ACTIONS, "local.kms_key_arn"),
+    }
+    assert sids(policy) == list(expected)
+    for sid, (acts, resource) in expected.items():
+        st = statement(policy, sid)
+        assert actions(st) == sorted(acts), sid
+        assert attr(st, "Resource") == resource, sid
+    # The S3 statements (and GenerateDataKey) only exist when S3 logging is configured.
+    s3_part = policy[policy.index("var.s3 == null ? [] : [") :]
+    assert "PutTranscripts" in s3_part and "EncryptTranscripts" in s3_part
+    assert "SsmMessagesChannels" not in s3_part
+    attach = block(render_modules()[CLUSTER], 'resource "aws_iam_role_policy_attachment" "this" {')
+    assert attr(attach, "for_each") == "toset(var.task_role_names)"
+
+
+@pytest.mark.parametrize(
+    ("sid", "stmts"),
+    [(st.sid, P.WINDOW_ROLE_STATEMENTS) for st in P.WINDOW_ROLE_STATEMENTS]
+    + [(st.sid, P.DRIFT_ROLE_STATEMENTS) for st in P.DRIFT_ROLE_STATEMENTS],
+)
+def test_window_and_drift_statements_render_the_constants(sid: str, stmts: tuple[P.Statement, ...]) -> None:
+    from generator.render import render_modules
+
+    text = render_modules()[ACCESS]
+    role = "window" if stmts is P.WINDOW_ROLE_STATEMENTS else "drift"
+    policy = block(text, f'resource "aws_iam_role_policy" "{role}" {{')
+    spec_st = next(s for s in stmts if s.sid == sid)
+    st = statement(policy, sid)
+    assert actions(st) == sorted(spec_st.actions)
+    assert attr(st, "Resource") == f"local.scopes.{spec_st.scope}"
+    if spec_st.condition:
+        assert attr(st, "Condition") == f"local.conditions.{spec_st.condition}"
+    else:
+        assert "Condition" not in st
+    assert spec_st.scope in P.SCOPES and (spec_st.condition is None or spec_st.condition in P.CONDITIONS)
+    assert re.search(rf"^\s+{spec_st.scope}\s+=", block(text, "locals {"), re.M)
+
+
+def test_guard_operator_and_scheduler_policies() -> None:
+    from generator.render import render_modules
+
+    text = render_modules()[ACCESS]
+    guard = statement(block(text, 'resource "aws_iam_policy" "guard" {'), "OnlyTheExecWindowRoleTurnsExecOn")
+    assert attr(guard, "Effect") == '"Deny"'
+    assert actions(guard) == ["ecs:CreateService", "ecs:RunTask", "ecs:UpdateService"]
+    assert attr(guard, "Condition") == '{ Bool = { "ecs:enable-execute-command" = "true" } }'
+    # Guard attached to every operator role and to the configured extra roles.
+    assert "policy_arn = aws_iam_policy.guard.arn" in block(
+        text, 'resource "aws_iam_role_policy_attachment" "operator_guard" {'
+    )
+    assert attr(block(text, 'resource "aws_iam_role_policy_attachment" "guard" {'), "for_each") == (
+        "toset(var.guard.attach_to_roles)"
+    )
+
+    for role, sid in (("operator", "PeopleNamingThemselves"), ("window", "OperatorsNamingThemselves")):
+        trust = statement(block(text, f'resource "aws_iam_role" "{role}" {{'), sid)
+        assert actions(trust) == ["sts:AssumeRole", "sts:SetSourceIdentity"]
+        assert attr(trust, "Condition") == '{ Null = { "sts:SourceIdentity" = "false" } }'
+
+    operator = block(text, 'resource "aws_iam_role_policy" "operator" {')
+    deny = statement(operator, "NoSsmSessionsIntoTasks")
+    assert attr(deny, "Effect") == '"Deny"' and actions(deny) == ["ssm:StartSession"]
+    assert attr(deny, "Resource") == '"arn:${local.partition}:ecs:*:*:task/*"'
+    assert actions(statement(operator, "EncryptSessionsWithTheExecKeys")) == ["kms:GenerateDataKey"]
+    assert actions(statement(operator, "OpenExecWindows")) == [
+        "sts:AssumeRole",
+        "sts:SetSourceIdentity",
+        "sts:TagSession",
+    ]
+    named = statement(block(text, "locals {"), "ExecIntoNamedContainersOfTheirClusters")
+    assert '"ecs:container-name" = o.container_names' in named
+    assert ":cluster/${c}" in named and ":task/${c}/*" in named
+
+    sched_trust = statement(block(text, 'resource "aws_iam_role" "scheduler" {'), "SchedulerOfThisAccount")
+    assert 'Service = "scheduler.amazonaws.com"' in sched_trust
+    assert '"aws:SourceAccount" = local.account_id' in sched_trust
+    off = statement(
+        block(text, 'resource "aws_iam_role_policy" "scheduler" {'), "TurnExecOffInEnvironmentClusters"
+    )
+    assert actions(off) == ["ecs:UpdateService"] and attr(off, "Resource") == "local.service_arns"
+    assert '"ecs:enable-execute-command" = "false"' in off
+    dlq = block(text, 'resource "aws_sqs_queue" "dead_letter" {')
+    assert attr(dlq, "sqs_managed_sse_enabled") == "true"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_env_root_uses_the_spec_names(
+    rendered: dict[str, str], specs: dict[str, EnvironmentSpec], env: str
+) -> None:
+    spec = specs[env]
+    main = rendered[f"envs/{env}/main.tf"]
+    for cl in spec.clusters:
+        mod = block(main, f'module "cluster_{cl.name}" {{')
+        assert attr(mod, "name") == f'"{cl.name}"'
+        assert attr(mod, "container_insights") == f'"{cl.container_insights.value}"'
+        assert re.search(rf'name\s+= "{re.escape(spec.exec_log_group_name(cl.name))}"', mod)
+        assert attr(mod, "retention_in_days") == str(spec.exec_logging.retention_in_days)
+        assert attr(mod, "alias_name") == f'"{spec.kms_alias_name(cl.name)}"'
+        assert attr(mod, "task_exec_policy_name") == f'"{spec.task_exec_policy_name(cl.name)}"'
+        bucket = spec.s3_bucket_name(cl.name)
+        if bucket is None:
+            assert "s3 = {" not in mod
+        else:
+            assert attr(mod, "bucket_name") == f'"{bucket}"'
+        for svc in cl.services:
+            ref = (
+                f'aws_iam_role.task["{svc.task_role_name}"].name'
+                if svc.create_task_role
+                else f'"{svc.task_role_name}"'
+            )
+            assert ref in attr(mod, "task_role_names")
+    imports = rendered[f"envs/{env}/imports.tf"]
+    existing = [c.name for c in spec.clusters if c.existing]
+    assert re.findall(r'^  id = "([^"]+)"$', imports, re.M) == existing
+    for name in existing:
+        assert f"to = module.cluster_{name}.aws_ecs_cluster.this" in imports
+
+    access = block(main, 'module "access" {')
+    for op in spec.access.operators:
+        entry = access[access.index(f'name                   = "{op.name}"') :]
+        clusters = sorted(c.name for c in spec.clusters) if "*" in op.clusters else sorted(op.clusters)
+        assert attr(entry, "cluster_names") == "[" + ", ".join(f'"{c}"' for c in clusters) + "]"
+        assert (
+            attr(entry, "container_names") == "[" + ", ".join(f'"{c}"' for c in sorted(op.containers)) + "]"
+        )
+    assert attr(access, "role_name") == f'"{spec.windows.role_name}"'
+    assert attr(access, "schedule_group_name") == f'"{spec.windows.schedule_group_name}"'
+    assert attr(access, "dead_letter_queue_name") == f'"{spec.windows.dead_letter_queue_name}"'
+    assert attr(access, "drift_role_name") == f'"{spec.drift_role_name}"'
+    assert attr(access, "policy_name") == f'"{spec.guard_policy_name}"'
+
+    providers = rendered[f"envs/{env}/providers.tf"]
+    assert attr(providers, "region") == f'"{spec.region}"'
+    assert attr(providers, "allowed_account_ids") == f'["{spec.account_id}"]'
+    assert "endpoints" not in providers.replace("No endpoints here", "")
+    backend = rendered[f"envs/{env}/backend.tf"]
+    assert ('backend "s3" {' in backend) is (spec.backend is not None)
+
+
+def test_local_root_creates_every_role_it_attaches_to(
+    rendered: dict[str, str], specs: dict[str, EnvironmentSpec]
+) -> None:
+    spec = specs["local"]
+    main = rendered["envs/local/main.tf"]
+    roles = {s.task_role_name for c in spec.clusters for s in c.services}
+    assert all(s.create_task_role for c in spec.clusters for s in c.services)
+    assert re.findall(r'^    "([^"]+)",$', block(main, 'resource "aws_iam_role" "task" {'), re.M) == sorted(
+        roles
+    )
+    trust = statement(main, "EcsTasksOfThisAccount")
+    assert 'Service = "ecs-tasks.amazonaws.com"' in trust
+    assert spec.access.guard_attach_to_roles == []
+
+
+def test_existing_key_arn_renders_no_key() -> None:
+    from generator.loader import REPO_ROOT, parse_config
+    from generator.render import render_env
+
+    arn = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+    text = (REPO_ROOT / "config/stg.yaml").read_text()
+    text = text.replace(
+        "  retention_in_days: 365\n", f"  retention_in_days: 365\n  kms:\n    key_arn: {arn}\n"
+    )
+    main = render_env(parse_config(text, "stg.yaml"), "config/stg.yaml")["envs/stg/main.tf"]
+    mod = block(main, 'module "cluster_payments" {')
+    assert attr(mod, "key_arn") == f'"{arn}"'
+    assert "alias_name" not in mod
+
+
+def test_values_are_escaped_for_hcl() -> None:
+    from generator.loader import REPO_ROOT, parse_config
+    from generator.render import render_env
+
+    text = (REPO_ROOT / "config/local.yaml").read_text()
+    text = text.replace("  team: platform\n", '  team: \'pl"at${form}%{x}\\n\'\n  "odd key": "a\\nb"\n')
+    files = render_env(parse_config(text, "local.yaml"), "config/local.yaml")
+    providers = files["envs/local/providers.tf"]
+    assert 'team         = "pl\\"at$${form}%%{x}\\\\n"' in providers
+    assert '"odd key"    = "a\\nb"' in providers
