@@ -67,8 +67,10 @@ def _connect(spec: Any) -> Any:
 @click.option(
     "--since", default="24h", show_default=True, help="Start: an age (30m, 24h, 7d) or ISO 8601 (UTC)."
 )
-@click.option("--until", default=None, help="End: an age or ISO 8601 (UTC). Default: now.")
-@click.option("--cluster", default=None, help="Only sessions on this cluster (must be in the config).")
+@click.option("--until", metavar="AGE|ISO", default=None, help="End: an age or ISO 8601 (UTC). Default: now.")
+@click.option(
+    "--cluster", metavar="NAME", default=None, help="Only sessions on this cluster (must be in the config)."
+)
 @click.option(
     "--principal", default=None, help="Only callers whose ARN, role, user or session name contains this."
 )
