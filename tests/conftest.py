@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from ecs_exec.moto_server import MotoServer, start_server
+from generator.spec import EnvironmentSpec
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,3 +44,57 @@ def server_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Moto
     for key, value in moto_server.env().items():
         monkeypatch.setenv(key, value)
     return moto_server
+
+
+@dataclass(frozen=True)
+class AppliedLocal:
+    """``config/local.yaml`` rendered and applied to the shared moto server (see ``applied_local``).
+
+    ``build_dir`` is the build root (``ECS_EXEC_BUILD_DIR``) holding ``local/`` (working copy, local
+    state); ``env()`` are the variables that point a process (boto3, terraform, ``ecs-exec``) at it.
+    """
+
+    server: MotoServer
+    spec: EnvironmentSpec
+    build_dir: Path
+
+    def env(self) -> dict[str, str]:
+        return {**self.server.env(region=self.spec.region), "ECS_EXEC_BUILD_DIR": str(self.build_dir)}
+
+    def setenv(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Point this test's process at the server and the build dir (``ecs-exec plan --env local`` works)."""
+        for key, value in self.env().items():
+            monkeypatch.setenv(key, value)
+
+
+@pytest.fixture(scope="session")
+def applied_local(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> AppliedLocal:
+    """Session-wide: ``config/local.yaml`` rendered into a tmp build dir and applied (init + plan + apply)
+    to the shared ``moto_server``, with ECS tasks held RUNNING. Nothing under the repo is written.
+
+    Clusters, exec log groups, KMS keys, roles and policies of the config exist afterwards; no
+    services are seeded (tests seed what they need). Do not ``moto_server.reset()`` in a session
+    that uses this fixture (it would drop the applied resources).
+    """
+    from ecs_exec import tf_flow
+    from ecs_exec.tf_runner import plugin_dir_from_env
+    from ecs_exec.tf_workspace import Workspace
+
+    build_dir = tmp_path_factory.mktemp("build")
+    moto_server.hold_tasks_running()
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            mp.delenv(var, raising=False)
+        for key, value in moto_server.env().items():
+            mp.setenv(key, value)
+        target = tf_flow.load_target("local", None)
+        settings = tf_flow.Settings(
+            workspace=Workspace("local", build_dir / "local"),
+            endpoint=moto_server.endpoint,
+            plugin_dir=plugin_dir_from_env(discover=True),
+            terraform_root=None,
+            run_checks=False,
+            progress=lambda _line: None,
+        )
+        tf_flow.apply_env(target, settings)
+    return AppliedLocal(moto_server, target.spec, build_dir)

@@ -1,0 +1,98 @@
+"""Plan and apply against moto servers: the round trip, stale plans, and `ecs-exec plan --env stg`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from ecs_exec import tf_flow
+from ecs_exec.cli import main
+from ecs_exec.moto_server import MotoServer, start_server
+from ecs_exec.tf_runner import plugin_dir_from_env
+from ecs_exec.tf_workspace import Workspace, fingerprint
+from generator.loader import load_config
+
+pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+
+
+def _settings(applied_local: Any, lines: list[str]) -> tf_flow.Settings:
+    return tf_flow.Settings(
+        workspace=Workspace("local", applied_local.build_dir / "local"),
+        endpoint=applied_local.server.endpoint,
+        plugin_dir=plugin_dir_from_env(discover=True),
+        terraform_root=None,
+        run_checks=False,
+        progress=lines.append,
+    )
+
+
+def test_apply_then_plan_is_empty_and_stale_plan_is_replanned(
+    applied_local: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied_local.setenv(monkeypatch)
+    lines: list[str] = []
+    settings = _settings(applied_local, lines)
+    target = tf_flow.load_target("local", None)
+    ecs = boto3.client("ecs", region_name=applied_local.spec.region)
+    cluster = ecs.describe_clusters(clusters=["demo-app"], include=["CONFIGURATIONS"])["clusters"][0]
+    assert cluster["configuration"]["executeCommandConfiguration"]["logging"] == "OVERRIDE"
+
+    # A saved plan made from another config text is stale: apply must plan first, and that plan is
+    # the second plan of the round trip: empty (-detailed-exitcode 0), so nothing is applied.
+    ws = settings.workspace
+    ws.plan_file.write_bytes(b"not a plan: must never reach terraform apply")
+    edited = replace(target, config_text=target.config_text + "\n# edited\n")
+    ws.write_plan_meta(fingerprint(edited.files, edited.config_text, settings.endpoint), {"exit_code": 2})
+    assert ws.saved_plan_fresh(fingerprint(edited.files, edited.config_text, settings.endpoint))
+    result = tf_flow.apply_env(target, settings)
+    assert any("saved plan stale: planning first" in ln for ln in lines)
+    assert result.plan.exit_code == 0, result.plan.summary.line()
+    assert result.applied is False and not result.plan.summary.changes
+    assert json.loads(result.plan.plan_json.read_text())["resource_changes"]
+    assert not settings.workspace.plan_file.exists()  # no saved plan left to apply by accident
+
+
+@pytest.fixture()
+def stg_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[MotoServer]:
+    """A moto server answering as the stg account, with the cluster stg adopts (``existing: true``)."""
+    spec = load_config("stg")
+    server = start_server(account_id=spec.account_id)
+    try:
+        for key, value in server.env(region=spec.region).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("ECS_EXEC_BUILD_DIR", str(tmp_path))
+        monkeypatch.setenv("TF_PLUGIN_DIR", plugin_dir_from_env(discover=True) or "")
+        ecs = boto3.client("ecs", region_name=spec.region)
+        for cl in spec.clusters:
+            if cl.existing:
+                ecs.create_cluster(clusterName=cl.name)
+        yield server
+    finally:
+        server.stop()
+
+
+def test_cli_plan_stg_writes_plan_json(stg_server: MotoServer, tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["plan", "--env", "stg", "--output", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["changes"] is True and out["add"] > 0 and out["destroy"] == 0
+    plan_json = tmp_path / "stg" / "plan.json"
+    assert out["plan_json"] == str(plan_json)
+    plan = json.loads(plan_json.read_text())
+    clusters = [rc for rc in plan["resource_changes"] if rc["type"] == "aws_ecs_cluster"]
+    assert clusters
+    for rc in clusters:
+        after = rc["change"]["after"]
+        ecc = after["configuration"][0]["execute_command_configuration"][0]
+        assert ecc["logging"] == "OVERRIDE", rc["address"]
+        assert "kms_key_id" in ecc and (
+            ecc["kms_key_id"] or "kms_key_id" in json.dumps(rc["change"].get("after_unknown", {}))
+        )
+    assert (tmp_path / "stg" / "endpoint").read_text().strip() == stg_server.endpoint
