@@ -2,7 +2,7 @@
 
 Every check declares ``check_id`` (prefix :data:`exec_checks.CHECK_PREFIX`), ``message`` (one
 line: checkov's check name), ``hint`` (the fix: checkov's ``guideline`` field), the resource
-types it reports on, and ``level`` (``error``; ``warning`` for a finding that only warns).
+types it reports on (``reports_on``), and ``level`` (``error``; ``warning`` for a finding that only warns).
 
 - :class:`ExecResourceCheck` is checkov's ``BaseResourceCheck`` (one resource's ``conf``).
 - :class:`ExecGraphCheck` is checkov's ``BaseGraphCheck`` with ``run()`` in Python over checkov's
@@ -48,8 +48,9 @@ class _Meta:
     check_id: ClassVar[str]
     message: ClassVar[str]
     hint: ClassVar[str]
-    resource_types: ClassVar[tuple[str, ...]]
-    category: ClassVar[CheckCategories] = CheckCategories.GENERAL_SECURITY
+    #: resource types the check reports on (checkov's ``supported_resources`` / ``resource_types``)
+    reports_on: ClassVar[tuple[str, ...]]
+    check_category: ClassVar[CheckCategories] = CheckCategories.GENERAL_SECURITY
     #: ``error``: a failure; ``warning``: reported, does not fail the scan.
     level: ClassVar[str] = "error"
 
@@ -65,8 +66,8 @@ class ExecResourceCheck(_Meta, BaseResourceCheck):
         super().__init__(
             name=self.message,
             id=self.check_id,
-            categories=[self.category],
-            supported_resources=list(self.resource_types),
+            categories=[self.check_category],
+            supported_resources=list(self.reports_on),
             guideline=self.hint,
         )
         self.severity = self._severity()
@@ -89,8 +90,8 @@ class ExecGraphCheck(_Meta, BaseGraphCheck):
         self.id = cls.check_id
         self.name = cls.message
         self.guideline = cls.hint
-        self.resource_types = list(cls.resource_types)
-        self.category = cls.category.name
+        self.resource_types = list(cls.reports_on)
+        self.category = cls.check_category.name
         self.severity = self._severity()
         self.frameworks = ["terraform"]
         self.check_path = inspect.getfile(type(self))

@@ -31,7 +31,7 @@ def our_checks() -> tuple[CheckInfo, ...]:
         if not entry.name.endswith(".py") or name.startswith("_"):
             continue
         cls = getattr(importlib.import_module(f"{CHECKS_PACKAGE}.{name}"), name)
-        out.append(CheckInfo(cls.check_id, name, cls.message, cls.hint, cls.level, tuple(cls.resource_types)))
+        out.append(CheckInfo(cls.check_id, name, cls.message, cls.hint, cls.level, tuple(cls.reports_on)))
     return tuple(sorted(out, key=lambda c: c.check_id))
 
 

@@ -13,7 +13,16 @@ from typing import Any
 from exec_checks.iam import role_key
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import Resolver
-from exec_checks.values import UNKNOWN, Unknown, as_bool, attr, blocks, is_unknown, unwrap
+from exec_checks.values import (
+    UNKNOWN,
+    Unknown,
+    as_bool,
+    attr,
+    blocks,
+    is_unknown,
+    unrendered_jsonencode,
+    unwrap,
+)
 
 Value = str | None | Unknown
 
@@ -193,7 +202,7 @@ def task_role_of(model: TfModel, task_definition: Block) -> str | Unknown | None
 
 def containers(task_definition: Block) -> list[dict[str, Any]] | Unknown:
     """The container definitions (a list of dicts), UNKNOWN when not a literal."""
-    value = unwrap(task_definition.config.get("container_definitions"))
+    value = unrendered_jsonencode(unwrap(task_definition.config.get("container_definitions")))
     if isinstance(value, str):
         try:
             value = json.loads(value)

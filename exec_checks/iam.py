@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import PolicyDocument, from_json, from_policy_document_block, resource_matches
-from exec_checks.values import REFERENCE_RE, as_list, blocks, is_unknown
+from exec_checks.values import REFERENCE_RE, as_list, blocks, is_unknown, unrendered_jsonencode
 
 HOLDER_TYPES = (
     "aws_iam_policy",
@@ -47,6 +47,7 @@ def read_policy(model: TfModel, block: Block, value: object, label: str) -> Poli
                 target.config, lambda text: model.substitute(text, target.module)
             )
         return PolicyDocument((), unknown=True)
+    value = unrendered_jsonencode(value)
     if isinstance(value, str) and is_unknown(value):
         return PolicyDocument((), unknown=True)
     return from_json(value, resolve)

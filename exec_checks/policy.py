@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from exec_checks.values import as_list, attr, blocks, is_unknown, unwrap
+from exec_checks.values import as_list, attr, blocks, is_unknown, unrendered_jsonencode, unwrap
 
 Resolver = Callable[[str], "str | None"]
 
@@ -131,7 +131,7 @@ def _resources(value: Any, resolve: Resolver) -> tuple[str | None, ...]:
 
 def from_json(doc: Any, resolve: Resolver) -> PolicyDocument:
     """A document from a rendered ``jsonencode`` dict or a JSON string; unknown when unreadable."""
-    doc = unwrap(doc)
+    doc = unrendered_jsonencode(unwrap(doc))
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)

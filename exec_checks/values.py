@@ -8,6 +8,7 @@ place that undoes it. After checkov's rendering, a value that still holds a refe
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -90,3 +91,16 @@ class Unknown:
 
 #: The one :class:`Unknown` instance.
 UNKNOWN = Unknown()
+
+
+def unrendered_jsonencode(value: Any) -> Any:
+    """checkov sometimes leaves ``jsonencode(...)`` unevaluated as ``"${jsonencode({'k': 'v'})}"``
+    (its own rendering, a Python literal inside): return that literal, else ``value`` unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("${jsonencode(") and text.endswith(")}"):
+            try:
+                return ast.literal_eval(text[len("${jsonencode(") : -2])
+            except (ValueError, SyntaxError):
+                return value
+    return value

@@ -17,7 +17,7 @@ class ClusterSettingsOnlyInsights(ExecResourceCheck):
         'Use only setting { name = "containerInsights" }; exec is configured by enable_execute_command on the service '
         "and configuration.execute_command_configuration on the cluster."
     )
-    resource_types = ("aws_ecs_cluster",)
+    reports_on = ("aws_ecs_cluster",)
 
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
         result = CheckResult.PASSED

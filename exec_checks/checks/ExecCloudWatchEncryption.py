@@ -16,8 +16,8 @@ class ExecCloudWatchEncryption(ExecGraphCheck):
     check_id = "ECSX_004"
     message = "ECS exec transcripts in CloudWatch must be encrypted: cloud_watch_encryption_enabled and a KMS key on the log group"
     hint = "Set cloud_watch_encryption_enabled = true and kms_key_id (a key ARN) on the exec log group's aws_cloudwatch_log_group."
-    resource_types = ("aws_ecs_cluster",)
-    category = CheckCategories.ENCRYPTION
+    reports_on = ("aws_ecs_cluster",)
+    check_category = CheckCategories.ENCRYPTION
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for cluster in model.of_type("aws_ecs_cluster"):

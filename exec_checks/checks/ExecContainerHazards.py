@@ -40,8 +40,8 @@ class ExecContainerHazards(ExecGraphCheck):
         "Remove static AWS keys from environment/secrets (they replace the task role the exec agent needs) "
         "and set readonlyRootFilesystem = false (the agent writes to the root filesystem)."
     )
-    resource_types = ("aws_ecs_task_definition",)
-    category = CheckCategories.GENERAL_SECURITY
+    reports_on = ("aws_ecs_task_definition",)
+    check_category = CheckCategories.GENERAL_SECURITY
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for service in services(model):

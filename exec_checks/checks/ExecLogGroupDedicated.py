@@ -16,8 +16,8 @@ class ExecLogGroupDedicated(ExecGraphCheck):
     check_id = "ECSX_006"
     message = "A container logs to an ECS exec log group: the exec log group must be dedicated"
     hint = "Point the container's awslogs-group at the application's own log group; keep the exec group for sessions only."
-    resource_types = ("aws_ecs_task_definition",)
-    category = CheckCategories.LOGGING
+    reports_on = ("aws_ecs_task_definition",)
+    check_category = CheckCategories.LOGGING
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         names, names_unknown = exec_log_group_names(model)

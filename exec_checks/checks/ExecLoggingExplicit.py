@@ -15,8 +15,8 @@ class ExecLoggingExplicit(ExecResourceCheck):
     check_id = "ECSX_001"
     message = "ECS cluster exec logging must be explicit, and OVERRIDE when a log_configuration is given"
     hint = 'Set logging = "OVERRIDE" in execute_command_configuration (next to its log_configuration).'
-    resource_types = ("aws_ecs_cluster",)
-    category = CheckCategories.LOGGING
+    reports_on = ("aws_ecs_cluster",)
+    check_category = CheckCategories.LOGGING
 
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
         cfg = exec_config(conf)

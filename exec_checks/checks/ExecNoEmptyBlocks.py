@@ -22,7 +22,7 @@ class ExecNoEmptyBlocks(ExecResourceCheck):
     hint = (
         "Remove the empty block (the API fills in defaults and Terraform shows a diff forever) or fill it in."
     )
-    resource_types = ("aws_ecs_cluster",)
+    reports_on = ("aws_ecs_cluster",)
 
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
         for configuration in blocks(conf, "configuration"):

@@ -14,7 +14,7 @@ class ExecNotHardCoded(ExecResourceCheck):
     check_id = "ECSX_012"
     message = "ECS service has enable_execute_command = true hard-coded: exec is opened by exec windows, not by code"
     hint = 'Remove enable_execute_command (or set false) and add lifecycle { ignore_changes = [enable_execute_command] }; open exec with "exec-window open".'
-    resource_types = ("aws_ecs_service",)
+    reports_on = ("aws_ecs_service",)
 
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
         value = attr(conf, "enable_execute_command")

@@ -19,8 +19,8 @@ class ExecS3Encryption(ExecGraphCheck):
         "Set s3_encryption_enabled = true and give the bucket an "
         "aws_s3_bucket_server_side_encryption_configuration (SSE-KMS with the exec key)."
     )
-    resource_types = ("aws_ecs_cluster",)
-    category = CheckCategories.ENCRYPTION
+    reports_on = ("aws_ecs_cluster",)
+    check_category = CheckCategories.ENCRYPTION
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for cluster in model.of_type("aws_ecs_cluster"):

@@ -21,8 +21,8 @@ class ExecServiceTaskRole(ExecGraphCheck):
         "Set task_role_arn on the task definition (not only execution_role_arn) and allow ssmmessages:CreateControlChannel, "
         'CreateDataChannel, OpenControlChannel and OpenDataChannel on "*" in that role.'
     )
-    resource_types = ("aws_ecs_service",)
-    category = CheckCategories.IAM
+    reports_on = ("aws_ecs_service",)
+    check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for service in services(model):

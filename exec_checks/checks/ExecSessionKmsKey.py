@@ -19,8 +19,8 @@ class ExecSessionKmsKey(ExecResourceCheck):
     check_id = "ECSX_003"
     message = "ECS cluster exec sessions must be encrypted with a KMS key (kms_key_id set to a key ARN)"
     hint = "Set execute_command_configuration.kms_key_id to the key ARN (aws_kms_key.<name>.arn), not an alias or key id."
-    resource_types = ("aws_ecs_cluster",)
-    category = CheckCategories.ENCRYPTION
+    reports_on = ("aws_ecs_cluster",)
+    check_category = CheckCategories.ENCRYPTION
 
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
         configuration = blocks(conf, "configuration")

@@ -51,8 +51,8 @@ class ExecTaskRoleCloudWatchPermissions(ExecGraphCheck):
         'Allow logs:DescribeLogGroups on "*" and logs:CreateLogStream, logs:DescribeLogStreams, logs:PutLogEvents '
         'on "${aws_cloudwatch_log_group.<exec>.arn}:*" (never "*" or arn:aws:logs:<region>:<account>:*).'
     )
-    resource_types = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
-    category = CheckCategories.IAM
+    reports_on = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
+    check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for holder, clusters in exec_policies(model):

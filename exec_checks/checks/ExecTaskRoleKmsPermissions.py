@@ -18,8 +18,8 @@ class ExecTaskRoleKmsPermissions(ExecGraphCheck):
     check_id = "ECSX_009"
     message = "Task-role exec policy must allow kms:Decrypt on the cluster's exec KMS key"
     hint = "Allow kms:Decrypt on the key ARN of execute_command_configuration.kms_key_id (aws_kms_key.<name>.arn)."
-    resource_types = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
-    category = CheckCategories.IAM
+    reports_on = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
+    check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for holder, clusters in exec_policies(model):

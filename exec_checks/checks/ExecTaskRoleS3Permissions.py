@@ -62,8 +62,8 @@ class ExecTaskRoleS3Permissions(ExecGraphCheck):
         'Allow s3:GetEncryptionConfiguration on the bucket ARN (no "/*"), s3:PutObject on "<bucket-arn>/<prefix>*", '
         "and kms:GenerateDataKey on the bucket's KMS key when it is SSE-KMS."
     )
-    resource_types = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
-    category = CheckCategories.IAM
+    reports_on = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
+    check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for holder, clusters in exec_policies(model):

@@ -14,7 +14,7 @@ class ForceNewDeploymentCodeDeploy(ExecResourceCheck):
     check_id = "ECSX_013"
     message = "ECS service with a CODE_DEPLOY deployment controller must not set force_new_deployment"
     hint = "Remove force_new_deployment; roll CODE_DEPLOY services through a CodeDeploy deployment instead."
-    resource_types = ("aws_ecs_service",)
+    reports_on = ("aws_ecs_service",)
 
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
         force = attr(conf, "force_new_deployment")

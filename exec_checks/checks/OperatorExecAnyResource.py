@@ -16,14 +16,14 @@ class OperatorExecAnyResource(ExecGraphCheck):
     check_id = "ECSX_014"
     message = 'Operator policy allows ecs:ExecuteCommand on Resource "*" with no condition'
     hint = 'Scope ecs:ExecuteCommand to "arn:aws:ecs:<region>:<account>:task/<cluster>/*" (and the cluster ARN), narrowed by an ecs:container-name or tag condition.'
-    resource_types = (
+    reports_on = (
         "aws_iam_policy",
         "aws_iam_role_policy",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
         "aws_iam_role",
     )
-    category = CheckCategories.IAM
+    check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for holder in policy_holders(model):

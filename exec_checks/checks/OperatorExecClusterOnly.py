@@ -16,14 +16,14 @@ class OperatorExecClusterOnly(ExecGraphCheck):
     check_id = "ECSX_015"
     message = "Operator policy scopes ecs:ExecuteCommand to a cluster without task/<cluster>/*: ECS will deny the call"
     hint = 'Add "arn:aws:ecs:<region>:<account>:task/<cluster>/*" next to the cluster ARN in the ecs:ExecuteCommand statement.'
-    resource_types = (
+    reports_on = (
         "aws_iam_policy",
         "aws_iam_role_policy",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
         "aws_iam_role",
     )
-    category = CheckCategories.IAM
+    check_category = CheckCategories.IAM
     level = "warning"
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:

@@ -16,14 +16,14 @@ class OperatorStartSessionDeny(ExecGraphCheck):
     check_id = "ECSX_016"
     message = 'Policy allows ssm:StartSession on "*" without denying it on ECS task targets (bypasses ECS exec controls)'
     hint = 'Add a Deny statement for ssm:StartSession on "arn:aws:ecs:*:*:task/*", or scope ssm:StartSession to the instances/documents it is meant for.'
-    resource_types = (
+    reports_on = (
         "aws_iam_policy",
         "aws_iam_role_policy",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
         "aws_iam_role",
     )
-    category = CheckCategories.IAM
+    check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
         for holder in policy_holders(model):

@@ -1,0 +1,186 @@
+"""Our checkov checks on their example folders, with the real checkov (one scan per session).
+
+Convention: ``examples/<CheckClass>/{pass,fail}/*.tf``; in a ``fail`` folder every resource of the
+check's types named ``fail*`` must fail it and nothing else may; a ``pass`` folder has no failure
+of that check. Resources named ``unknown*`` depend on values only known at plan time: they must
+not fail (checkov's UNKNOWN).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import hcl2
+import pytest
+from click.testing import CliRunner
+
+from ecs_exec.cli import main
+from ecs_exec.errors import ConfigError, InvalidValueError
+from exec_checks import CHECK_PREFIX
+from exec_checks.catalog import CheckInfo, our_checks
+from exec_checks.report import ScanReport
+from exec_checks.scan import scan
+
+EXAMPLES = Path(__file__).parent / "examples"
+CHECKS = our_checks()
+
+
+@pytest.fixture(scope="session")
+def example_report() -> ScanReport:
+    """One in-process checkov run over every example folder (our checks only)."""
+    folders = sorted(p for p in EXAMPLES.glob("*/*") if p.is_dir())
+    return scan(folders, skip_file=None, our_checks_only=True)
+
+
+def _failing(report: ScanReport, folder: Path, check_id: str) -> set[str]:
+    out = set()
+    for f in report.failed + report.warnings:
+        if f.check_id == check_id and Path(f.file).resolve().parent == folder.resolve():
+            out.add(f.resource)
+    return out
+
+
+def _expected(folder: Path, check: CheckInfo) -> set[str]:
+    out = set()
+    for tf in folder.glob("*.tf"):
+        for block in hcl2.loads(tf.read_text()).get("resource", []):
+            for rtype, named in block.items():
+                out |= {
+                    f"{rtype}.{name}"
+                    for name in named
+                    if rtype in check.resource_types and name.startswith("fail")
+                }
+    return out
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: f"{c.check_id}-{c.name}")
+def test_fail_examples(example_report: ScanReport, check: CheckInfo) -> None:
+    folder = EXAMPLES / check.name / "fail"
+    expected = _expected(folder, check)
+    assert expected, f"{folder} names no fail* resource"
+    assert _failing(example_report, folder, check.check_id) == expected
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: f"{c.check_id}-{c.name}")
+def test_pass_examples(example_report: ScanReport, check: CheckInfo) -> None:
+    assert _failing(example_report, EXAMPLES / check.name / "pass", check.check_id) == set()
+
+
+def test_warning_level_check_does_not_fail(example_report: ScanReport) -> None:
+    warned = {f.check_id for f in example_report.warnings}
+    assert warned == {c.check_id for c in CHECKS if c.level == "warning"}
+    assert not any(f.check_id in warned for f in example_report.failed)
+
+
+def test_meta_ids_unique_prefixed_hinted_and_exampled() -> None:
+    ids = [c.check_id for c in CHECKS]
+    assert len(ids) == len(set(ids)) == 17
+    for c in CHECKS:
+        assert c.check_id.startswith(CHECK_PREFIX)
+        assert not c.check_id.startswith(("CKV_AWS_", "CKV2_AWS_"))
+        assert c.hint.strip() and "\n" not in c.message
+        assert c.level in ("error", "warning")
+        for kind in ("pass", "fail"):
+            assert list((EXAMPLES / c.name / kind).glob("*.tf")), f"{c.name}: no {kind} example"
+    assert {p.name for p in EXAMPLES.iterdir() if p.is_dir()} == {c.name for c in CHECKS}
+
+
+def test_sarif_is_one_document_with_error_results(example_report: ScanReport) -> None:
+    folder = EXAMPLES / "ExecLoggingExplicit" / "fail"
+    result = CliRunner().invoke(main, ["check", str(folder), "--ours-only", "--no-skips", "-o", "sarif"])
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)  # stdout holds exactly one JSON document
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    run = doc["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    results = run["results"]
+    assert {
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+        for r in results
+        if r["ruleId"] == "ECSX_001"
+    } == {
+        "aws_ecs_cluster.fail_default_with_log_configuration",
+        "aws_ecs_cluster.fail_logging_missing",
+    }
+    for r in results:
+        assert r["level"] == "error"
+        assert rule_ids[r["ruleIndex"]] == r["ruleId"]
+        assert r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_sarif_from_report_marks_warnings(example_report: ScanReport) -> None:
+    doc = example_report.to_sarif()
+    levels = {(r["ruleId"], r["level"]) for r in doc["runs"][0]["results"]}
+    assert ("ECSX_015", "warning") in levels
+    assert all(level == "error" for rule, level in levels if rule != "ECSX_015")
+
+
+def test_check_exit_codes_and_table(example_report: ScanReport) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(
+        main, ["check", str(EXAMPLES / "ExecNotHardCoded" / "pass"), "--ours-only", "--no-skips"]
+    )
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(
+        main, ["check", str(EXAMPLES / "ExecNotHardCoded" / "fail"), "--ours-only", "--no-skips"]
+    )
+    assert bad.exit_code == 3
+    assert "ECSX_012" in bad.stdout and "aws_ecs_service.fail_on" in bad.stdout and "main.tf" in bad.stdout
+
+
+def test_syntax_error_exits_4_with_one_line(tmp_path: Path, example_report: ScanReport) -> None:
+    (tmp_path / "ok.tf").write_text('resource "aws_ecs_cluster" "a" {\n  name = "a"\n}\n')
+    (tmp_path / "broken.tf").write_text('resource "aws_ecs_cluster" "b" {\n  name = \n}\n')
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--no-skips"])
+    assert result.exit_code == 4
+    assert "broken.tf:2" in result.stderr and "HCL syntax error" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+    with pytest.raises(ConfigError):
+        scan([tmp_path], skip_file=None, our_checks_only=True)
+
+
+def test_missing_path_is_invalid_value() -> None:
+    with pytest.raises(InvalidValueError):
+        scan([Path("/nonexistent/terraform")], skip_file=None)
+
+
+def test_skip_file_moves_failures_to_skipped_with_reason(tmp_path: Path, example_report: ScanReport) -> None:
+    skip = tmp_path / "skips.yaml"
+    skip.write_text(
+        "skips:\n"
+        "  - id: ECSX_012\n    reason: demo service keeps exec on\n    resource: aws_ecs_service.fail_on\n"
+    )
+    report = scan([EXAMPLES / "ExecNotHardCoded" / "fail"], skip_file=skip, our_checks_only=True)
+    assert {f.resource for f in report.failed if f.check_id == "ECSX_012"} == {
+        "aws_ecs_service.fail_variable_default_on"
+    }
+    assert [(s.check_id, s.resource, s.reason, s.source) for s in report.skipped] == [
+        ("ECSX_012", "aws_ecs_service.fail_on", "demo service keeps exec on", "skip-file")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skips:\n  - id: ECSX_012\n",
+        "skips:\n  - id: ECSX_012\n    reason: ''\n",
+        "skips: [\n",
+        "skips:\n  - idd: X\n    reason: r\n",
+    ],
+)
+def test_bad_skip_file_is_config_error(tmp_path: Path, text: str) -> None:
+    from exec_checks.skips import load_skips
+
+    skip = tmp_path / "skips.yaml"
+    skip.write_text(text)
+    with pytest.raises(ConfigError, match="skips.yaml"):
+        load_skips(skip)
+
+
+def test_committed_skip_file_is_valid() -> None:
+    from exec_checks.skips import load_skips
+
+    entries = load_skips(Path(__file__).parents[2] / "checkov-skips.yaml")
+    assert all(e.reason for e in entries)
+    assert not any(e.id.startswith(CHECK_PREFIX) for e in entries), "our own checks are fixed, not skipped"
