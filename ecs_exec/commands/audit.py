@@ -65,17 +65,28 @@ def _connect(spec: Any) -> Any:
 @click.group(cls=OperatorGroup, invoke_without_command=True)
 @env_options(outputs=("table", "json", "csv"))
 @click.option(
-    "--since", default="24h", show_default=True, help="Start: an age (30m, 24h, 7d) or ISO 8601 (UTC)."
+    "--since",
+    metavar="AGE|ISO",
+    default="24h",
+    show_default=True,
+    help="Start: an age (30m, 24h, 7d) or ISO 8601 (UTC).",
 )
 @click.option("--until", metavar="AGE|ISO", default=None, help="End: an age or ISO 8601 (UTC). Default: now.")
 @click.option(
     "--cluster", metavar="NAME", default=None, help="Only sessions on this cluster (must be in the config)."
 )
 @click.option(
-    "--principal", default=None, help="Only callers whose ARN, role, user or session name contains this."
+    "--principal",
+    metavar="SUBSTR",
+    default=None,
+    help="Only callers whose ARN, role, user or session name contains this.",
 )
 @click.option(
-    "--grace", default="60", show_default=True, help="Minutes before a missing transcript is flagged."
+    "--grace",
+    metavar="MINUTES",
+    default="60",
+    show_default=True,
+    help="Minutes before a missing transcript is flagged.",
 )
 @click.pass_context
 def audit(
@@ -124,10 +135,19 @@ def audit(
 @audit.command("show")
 @click.argument("session_id")
 @env_options(outputs=("text", "json"))
-@click.option("--since", default="90d", show_default=True, help="Where to look for the CloudTrail record.")
-@click.option("--until", default=None, help="End of the search (default: now).")
 @click.option(
-    "--cluster", default=None, help="Cluster to search for the transcript when CloudTrail has no record."
+    "--since",
+    metavar="AGE|ISO",
+    default="90d",
+    show_default=True,
+    help="Where to look for the CloudTrail record.",
+)
+@click.option("--until", metavar="AGE|ISO", default=None, help="End of the search (default: now).")
+@click.option(
+    "--cluster",
+    metavar="NAME",
+    default=None,
+    help="Cluster to search for the transcript when CloudTrail has no record.",
 )
 def show(
     session_id: str,
