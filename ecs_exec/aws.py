@@ -28,7 +28,8 @@ def botocore_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS, max_pool_connectio
     if os.environ.get("AWS_ENDPOINT_URL"):
         extra["s3"] = {"addressing_style": "path"}
     return Config(
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        # total_max_attempts counts the first attempt too (botocore's max_attempts counts only retries).
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         max_pool_connections=max_pool_connections,
         **extra,
     )
@@ -40,7 +41,7 @@ class ClientFactory:
     Args:
         region: AWS region of the environment (config ``region``); ``AWS_REGION`` does not override it.
         session: a ready ``boto3.Session`` (e.g. an assumed-role session); default: a new one.
-        max_attempts: total attempts per call in the standard retry mode.
+        max_attempts: total attempts per call (first attempt included) in the standard retry mode.
     """
 
     def __init__(

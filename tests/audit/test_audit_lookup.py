@@ -102,8 +102,8 @@ def test_throttled_first_page_succeeds_on_retry(plain_factory: ClientFactory) ->
 
 
 def test_throttled_beyond_the_retries_raises_throttling() -> None:
-    # botocore's Config ``max_attempts`` counts the retries after the first attempt.
-    client = ClientFactory("us-east-1", max_attempts=1).client("cloudtrail")
+    # ClientFactory's max_attempts counts every attempt, the first included.
+    client = ClientFactory("us-east-1", max_attempts=2).client("cloudtrail")
     attempts: list[int] = []
 
     def send(request: Any, **_: Any) -> AWSResponse:
