@@ -27,6 +27,7 @@ from ecs_exec.tf_runner import (
     PlanSummary,
     StalePlanError,
     TerraformRunner,
+    find_terraform,
     plugin_dir_from_env,
     summarize_plan,
 )
@@ -141,7 +142,7 @@ def load_target(env: str | None, config: str | None) -> Target:
     return Target(spec, path, text, render_files(spec, source))
 
 
-def _write_and_check(target: Target, settings: Settings, runner: TerraformRunner) -> None:
+def _write_and_check(target: Target, settings: Settings) -> None:
     root = settings.terraform_root
     if root is None:
         return
@@ -150,9 +151,11 @@ def _write_and_check(target: Target, settings: Settings, runner: TerraformRunner
     _step(settings.progress, f"render {target.config_path.name} -> {root}")
     write_rendered(dict(target.files), root)
     _step(settings.progress, f"terraform fmt -check -recursive {root}")
-    runner.fmt_check(root)
+    TerraformRunner(root).fmt_check(root)
     if settings.run_checks:
-        scan_tree([root / "envs" / target.env, root / "modules"], settings.progress)
+        # The root alone: checkov follows its local module calls, so findings carry the module
+        # address (module.cluster_<name>...) the skip file names, evaluated with this env's values.
+        scan_tree([root / "envs" / target.env], settings.progress)
 
 
 def scan_tree(paths: list[Path], progress: Progress) -> None:
@@ -170,7 +173,7 @@ def scan_tree(paths: list[Path], progress: Progress) -> None:
         raise OperatorError(f"exec_checks.scan is not available ({exc})") from None
     skip_file = REPO_ROOT / SKIP_FILE_NAME
     _step(progress, "checkov " + " ".join(str(p) for p in paths))
-    report = scan([str(p) for p in paths], skip_file=str(skip_file) if skip_file.is_file() else None)
+    report = scan(paths, skip_file=skip_file if skip_file.is_file() else None)
     failed = list(report.failed)
     for f in failed:
         progress(f"  FAILED {_finding_text(f)}")
@@ -183,7 +186,7 @@ def scan_tree(paths: list[Path], progress: Progress) -> None:
 
 
 def _finding_text(f: Any) -> str:
-    parts = [getattr(f, a, None) for a in ("check_id", "resource", "file_path", "check_name")]
+    parts = [getattr(f, a, None) for a in ("check_id", "resource", "file", "message")]
     return " ".join(str(p) for p in parts if p) or str(f)
 
 
@@ -196,14 +199,15 @@ def plan_env(target: Target, settings: Settings) -> PlanResult:
         ToolMissingError: terraform (or checkov) missing.
     """
     ws = settings.workspace
-    runner = TerraformRunner(ws.workdir)  # fails early (before writing) when terraform is missing
-    _write_and_check(target, settings, runner)
+    find_terraform()  # fails early (before writing) when terraform is missing
+    _write_and_check(target, settings)
     ws.sync(target.files)
     if ws.set_backend(settings.endpoint):
         settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
     if settings.endpoint:
         settings.progress(f"    against {settings.endpoint}: local state {ws.state_path}")
     ws.discard_plan()
+    runner = TerraformRunner(ws.workdir)
     mirror = f" -plugin-dir={settings.plugin_dir}" if settings.plugin_dir else ""
     _step(settings.progress, f"terraform init{mirror} (in {ws.workdir})")
     runner.init(settings.plugin_dir)
@@ -245,7 +249,7 @@ def apply_env(target: Target, settings: Settings) -> ApplyResult:
         TerraformError: apply failed; StalePlanError only if the re-made plan is stale again.
     """
     ws = settings.workspace
-    TerraformRunner(ws.workdir)  # terraform missing: fail before anything else
+    find_terraform()  # terraform missing: fail before anything else
     if ws.set_backend(settings.endpoint):
         settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
     fp = fingerprint(target.files, target.config_text, settings.endpoint)

@@ -320,6 +320,9 @@ class TerraformRunner:
 
         self.working_dir = Path(working_dir)
         self.binary = find_terraform(binary)
+        # python-terraform logs every non-zero exit as a warning, plan's "2 = changes" included;
+        # failures are reported by run() instead.
+        logging.getLogger("python_terraform").setLevel(logging.ERROR)
         self._tf = Terraform(working_dir=str(self.working_dir), terraform_bin_path=self.binary)
 
     def run(self, cmd: TfCommand) -> TfResult:
@@ -330,10 +333,12 @@ class TerraformRunner:
             StalePlanError: Terraform refused a saved plan as stale.
         """
         log.debug("terraform: %s (in %s)", " ".join(cmd.argv(self.binary)), self.working_dir)
+        if not self.working_dir.is_dir():
+            raise TerraformError(f"terraform {cmd.name}: working directory {self.working_dir} does not exist")
         try:
             code, out, err = self._tf.cmd(cmd.name, *cmd.args, **cmd.kwargs())
         except FileNotFoundError:  # binary removed between lookup and run
-            raise ToolMissingError(f"terraform: not found; {INSTALL_HINT}") from None
+            raise ToolMissingError(f"terraform: not found at {self.binary}; {INSTALL_HINT}") from None
         result = TfResult(int(code), out or "", err or "")
         if result.code in cmd.ok_codes:
             return result
