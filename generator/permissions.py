@@ -128,7 +128,7 @@ WINDOW_ROLE_STATEMENTS = (
         ),
         "env_ecs_resources",
     ),
-    Statement("ListTasksInEnvironmentClusters", ("ecs:ListTasks",), "any", "in_env_clusters"),
+    Statement("ListInEnvironmentClusters", ("ecs:ListServices", "ecs:ListTasks"), "any", "in_env_clusters"),
     Statement(
         "WindowSchedules",
         (

@@ -218,9 +218,10 @@ resource "aws_iam_role_policy" "window" {
         Resource = local.scopes.env_ecs_resources
       },
       {
-        Sid    = "ListTasksInEnvironmentClusters"
+        Sid    = "ListInEnvironmentClusters"
         Effect = "Allow"
         Action = [
+          "ecs:ListServices",
           "ecs:ListTasks",
         ]
         Resource  = local.scopes.any
