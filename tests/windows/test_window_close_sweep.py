@@ -195,14 +195,14 @@ def _fail_on(event: str, calls: list[str]) -> tuple[str, Callable[..., None]]:
 
 
 @pytest.mark.parametrize(
-    ("crash_before", "step"),
+    ("crash_before", "step", "recover"),
     [
-        ("ecs.TagResource", "step 2"),  # after the schedule
-        ("ecs.UpdateService", "step 3"),  # after the tags
-        ("cloudwatch-logs.PutLogEvents", "step 4"),  # after exec was turned on
+        ("ecs.TagResource", "step 2", "close"),  # after the schedule: exec still off
+        ("ecs.UpdateService", "step 3", "close"),  # after the tags: exec still off
+        ("cloudwatch-logs.PutLogEvents", "step 4", "close"),  # after exec was turned on
+        ("cloudwatch-logs.PutLogEvents", "step 4", "sweep"),  # ... and the sweep after expiry
     ],
 )
-@pytest.mark.parametrize("recover", ["close", "sweep"])
 def test_crash_after_each_step_is_recovered(
     spec: EnvironmentSpec, moto_account: boto3.Session, crash_before: str, step: str, recover: str
 ) -> None:
@@ -221,10 +221,21 @@ def test_crash_after_each_step_is_recovered(
         )
         assert result.status == "closed"
     else:
-        sweep_windows(fresh, spec, now=NOW + timedelta(minutes=31), actor=ALICE, stop_tasks=False)
-        # a crash before the tags leaves exec off and nothing to sweep; close removes the schedule
-        close_window(fresh, spec, "demo-app", "api", now=NOW, actor=ALICE, reason="cleanup", stop_tasks=False)
+        assert service(moto_account, "demo-app", "api")["enableExecuteCommand"] is True
+        report = sweep_windows(fresh, spec, now=NOW + timedelta(minutes=31), actor=ALICE, stop_tasks=False)
+        assert [(r.service, r.status) for r in report.results] == [("api", "closed")]
     _exec_off_and_clean(moto_account, spec)
+
+
+def test_failure_creating_the_schedule_changes_nothing(
+    spec: EnvironmentSpec, moto_account: boto3.Session
+) -> None:
+    crashing = hooked_factory(spec, _fail_on("scheduler.CreateSchedule", []))
+    with pytest.raises(AwsError, match="step 1") as info:
+        open_window(crashing, spec, "demo-app", "api", minutes=30, reason="r", actor=ALICE, now=NOW)
+    assert info.value.hint == "nothing was changed"
+    assert schedules(moto_account, spec) == []
+    assert tags_of(moto_account, "demo-app", "api") == {}
 
 
 def test_open_after_a_crashed_open_takes_the_schedule_over(
