@@ -193,11 +193,18 @@ def _finding_text(f: Any) -> str:
 def plan_env(target: Target, settings: Settings) -> PlanResult:
     """Render, check, init and plan ``target``; write ``plan.tfplan``, ``plan.json`` and the sidecar.
 
+    Holds the workspace lock (another run on the same ``build/<env>`` waits).
+
     Raises:
         FindingsError: fmt or checkov finding (exit 3).
         TerraformError: init or plan failed.
         ToolMissingError: terraform (or checkov) missing.
     """
+    with settings.workspace.lock(settings.progress):
+        return _plan(target, settings)
+
+
+def _plan(target: Target, settings: Settings) -> PlanResult:
     ws = settings.workspace
     find_terraform()  # fails early (before writing) when terraform is missing
     _write_and_check(target, settings)
@@ -245,9 +252,16 @@ def _saved_plan(target: Target, settings: Settings) -> PlanResult:
 def apply_env(target: Target, settings: Settings) -> ApplyResult:
     """Apply the saved plan of ``target`` when fresh, else plan first; never a stale plan.
 
+    Holds the workspace lock for the whole plan-and-apply.
+
     Raises:
         TerraformError: apply failed; StalePlanError only if the re-made plan is stale again.
     """
+    with settings.workspace.lock(settings.progress):
+        return _apply(target, settings)
+
+
+def _apply(target: Target, settings: Settings) -> ApplyResult:
     ws = settings.workspace
     find_terraform()  # terraform missing: fail before anything else
     if ws.set_backend(settings.endpoint):
@@ -259,7 +273,7 @@ def apply_env(target: Target, settings: Settings) -> ApplyResult:
     else:
         why = "stale" if ws.plan_file.exists() else "missing"
         _step(settings.progress, f"saved plan {why}: planning first")
-        result = plan_env(target, settings)
+        result = _plan(target, settings)
     if not result.changes:
         settings.progress("    no changes: nothing to apply")
         ws.discard_plan()
@@ -270,7 +284,7 @@ def apply_env(target: Target, settings: Settings) -> ApplyResult:
         runner.apply(ws.plan_file)
     except StalePlanError:
         settings.progress("    Terraform says the saved plan is stale (state moved): planning again")
-        result = plan_env(target, settings)
+        result = _plan(target, settings)
         if result.changes:
             TerraformRunner(ws.workdir).apply(ws.plan_file)
     ws.discard_plan()  # a saved plan is consumed by its apply

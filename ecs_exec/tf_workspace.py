@@ -19,11 +19,13 @@ settings of it), and ``*_override.tf`` replaces the backend block as a whole (or
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,27 @@ class Workspace:
     @property
     def plan_meta(self) -> Path:
         return self.root / "plan.meta.json"
+
+    @contextlib.contextmanager
+    def lock(self, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold ``build/<env>/.lock`` (``flock``) while planning or applying.
+
+        Terraform locks its state, but not our endpoint file, override and saved plan: two runs on
+        one checkout (two terminals, a test and ``make demo``) would otherwise reset each other.
+        ``waiting`` is told once when another run holds the lock (then this blocks until it ends).
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting(f"    waiting for another ecs-exec run on {self.root} to finish")
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     # ---- working copy
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
+
+import pytest
 
 from ecs_exec.tf_workspace import BACKEND_OVERRIDE, Workspace, build_root, fingerprint
 
@@ -73,3 +76,11 @@ def test_saved_plan_fresh_needs_plan_and_matching_sidecar(tmp_path: Path) -> Non
     assert not ws.saved_plan_fresh("fp2")
     ws.plan_meta.write_text("not json")
     assert not ws.saved_plan_fresh("fp1")
+
+
+def test_lock_excludes_a_second_run_on_the_same_build_dir(tmp_path: Path) -> None:
+    ws = Workspace("local", tmp_path / "local")
+    with ws.lock(), open(ws.root / ".lock", "a+") as other, pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(ws.root / ".lock", "a+") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released afterwards
