@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecs_exec.errors import FindingsError, OperatorError
+from ecs_exec.errors import FindingsError, OperatorError, ToolMissingError
 from ecs_exec.output import info
 from ecs_exec.tf_runner import (
     PlanSummary,
@@ -167,13 +167,14 @@ def scan_tree(paths: list[Path], progress: Progress) -> None:
     """
     from generator.loader import REPO_ROOT
 
-    try:
-        from exec_checks.scan import scan
-    except ImportError as exc:
-        raise OperatorError(f"exec_checks.scan is not available ({exc})") from None
     skip_file = REPO_ROOT / SKIP_FILE_NAME
     _step(progress, "checkov " + " ".join(str(p) for p in paths))
-    report = scan(paths, skip_file=skip_file if skip_file.is_file() else None)
+    try:
+        from exec_checks.scan import scan
+
+        report = scan(paths, skip_file=skip_file if skip_file.is_file() else None)
+    except ImportError as exc:  # checkov (or a part of it) is not installed in this environment
+        raise ToolMissingError(f"checkov cannot be imported ({exc}); install it: `make setup`") from None
     failed = list(report.failed)
     for f in failed:
         progress(f"  FAILED {_finding_text(f)}")
@@ -200,13 +201,13 @@ def plan_env(target: Target, settings: Settings) -> PlanResult:
         TerraformError: init or plan failed.
         ToolMissingError: terraform (or checkov) missing.
     """
+    find_terraform()  # fails early (before writing anything) when terraform is missing
     with settings.workspace.lock(settings.progress):
         return _plan(target, settings)
 
 
 def _plan(target: Target, settings: Settings) -> PlanResult:
     ws = settings.workspace
-    find_terraform()  # fails early (before writing) when terraform is missing
     _write_and_check(target, settings)
     ws.sync(target.files)
     if ws.set_backend(settings.endpoint):
@@ -249,21 +250,22 @@ def _saved_plan(target: Target, settings: Settings) -> PlanResult:
     )
 
 
-def apply_env(target: Target, settings: Settings) -> ApplyResult:
+def apply_env(target: Target, settings: Settings, *, dry_run: bool = False) -> ApplyResult:
     """Apply the saved plan of ``target`` when fresh, else plan first; never a stale plan.
 
-    Holds the workspace lock for the whole plan-and-apply.
+    Holds the workspace lock for the whole plan-and-apply. ``dry_run``: stop before ``terraform
+    apply`` (the fresh plan stays saved, so the next apply uses it).
 
     Raises:
         TerraformError: apply failed; StalePlanError only if the re-made plan is stale again.
     """
+    find_terraform()
     with settings.workspace.lock(settings.progress):
-        return _apply(target, settings)
+        return _apply(target, settings, dry_run)
 
 
-def _apply(target: Target, settings: Settings) -> ApplyResult:
+def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
     ws = settings.workspace
-    find_terraform()  # terraform missing: fail before anything else
     if ws.set_backend(settings.endpoint):
         settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
     fp = fingerprint(target.files, target.config_text, settings.endpoint)
@@ -277,6 +279,9 @@ def _apply(target: Target, settings: Settings) -> ApplyResult:
     if not result.changes:
         settings.progress("    no changes: nothing to apply")
         ws.discard_plan()
+        return ApplyResult(result, applied=False)
+    if dry_run:
+        settings.progress(f"    dry run: not applying {ws.plan_file} ({result.summary.line()})")
         return ApplyResult(result, applied=False)
     runner = TerraformRunner(ws.workdir)
     _step(settings.progress, f"terraform apply {ws.plan_file.name} ({result.summary.line()})")

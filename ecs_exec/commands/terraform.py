@@ -32,7 +32,8 @@ def plan(env: str | None, config: str | None, output: str) -> None:
 
 @click.command()
 @env_options(outputs=("table", "json"))
-def apply(env: str | None, config: str | None, output: str) -> None:
+@click.option("--dry-run", is_flag=True, help="Plan if needed and show what would be applied; apply nothing.")
+def apply(env: str | None, config: str | None, output: str, dry_run: bool) -> None:
     """Apply the saved plan when it is fresh; plan first when there is none or it is stale.
 
     A plan is fresh while the rendered tree, the config file and AWS_ENDPOINT_URL are unchanged;
@@ -41,12 +42,13 @@ def apply(env: str | None, config: str | None, output: str) -> None:
     from ecs_exec import tf_flow
 
     target = tf_flow.load_target(env, config)
-    result = tf_flow.apply_env(target, tf_flow.Settings.from_environment(target.env))
+    result = tf_flow.apply_env(target, tf_flow.Settings.from_environment(target.env), dry_run=dry_run)
     s = result.plan.summary
-    line = (
-        f"{target.env}: Apply complete: {s.add} added, {s.change} changed, {s.destroy} destroyed"
-        + (f", {s.import_} imported." if s.import_ else ".")
-        if result.applied
-        else f"{target.env}: No changes. Nothing to apply."
-    )
-    _echo_summary(result.as_dict(), line, output)
+    if result.applied:
+        imported = f", {s.import_} imported" if s.import_ else ""
+        line = f"Apply complete: {s.add} added, {s.change} changed, {s.destroy} destroyed{imported}."
+    elif dry_run and s.changes:
+        line = f"Would apply: {s.line()}"
+    else:
+        line = "No changes. Nothing to apply."
+    _echo_summary({**result.as_dict(), "dry_run": dry_run}, f"{target.env}: {line}", output)
