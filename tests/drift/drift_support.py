@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -23,6 +23,7 @@ from reconciler.drift.engine import RunOptions, run_drift
 from reconciler.drift.fix import FixOptions
 from reconciler.drift.model import DriftReport
 from reconciler.drift.seeding import SeedPlan, seed_environment
+from reconciler.window_tags import TAG_EXPIRES_AT, TAG_WINDOW_ID
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -118,3 +119,76 @@ def make_fleet(spec: EnvironmentSpec, plan: SeedPlan) -> Fleet:
     session.events.register("before-call", record)
     session.events.register("after-call.ecs.DescribeTasks", add_exec_flag)
     return fleet
+
+
+# ---- drift makers: each puts one kind of drift into a seeded fleet ----
+
+ARN = "arn:aws:ecs:us-east-1:123456789012"
+
+
+def _cluster_config(fleet: Fleet, name: str) -> dict[str, Any]:
+    raw = fleet.client("ecs").describe_clusters(clusters=[name], include=["CONFIGURATIONS"])["clusters"][0]
+    return raw["configuration"]["executeCommandConfiguration"]
+
+
+def logging_default(fleet: Fleet) -> None:
+    key = _cluster_config(fleet, "alpha")["kmsKeyId"]
+    fleet.client("ecs").update_cluster(
+        cluster="alpha",
+        configuration={"executeCommandConfiguration": {"kmsKeyId": key, "logging": "DEFAULT"}},
+    )
+
+
+def other_kms_key(fleet: Fleet) -> None:
+    conf = _cluster_config(fleet, "alpha")
+    conf["kmsKeyId"] = fleet.client("kms").create_key()["KeyMetadata"]["Arn"]
+    fleet.client("ecs").update_cluster(cluster="alpha", configuration={"executeCommandConfiguration": conf})
+
+
+def insights_on(fleet: Fleet) -> None:
+    fleet.client("ecs").update_cluster(
+        cluster="beta", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+
+
+def retention(fleet: Fleet) -> None:
+    fleet.client("logs").put_retention_policy(logGroupName="/ecs-exec/unit/beta", retentionInDays=7)
+
+
+def never_service_on(fleet: Fleet) -> None:
+    fleet.client("ecs").update_service(cluster="beta", service="worker", enableExecuteCommand=True)
+
+
+def expired_window(fleet: Fleet) -> None:
+    ecs = fleet.client("ecs")
+    ecs.update_service(cluster="alpha", service="api", enableExecuteCommand=True)
+    expired = (NOW - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ecs.tag_resource(
+        resourceArn=f"{ARN}:service/alpha/api",
+        tags=[{"key": TAG_EXPIRES_AT, "value": expired}, {"key": TAG_WINDOW_ID, "value": "w-1"}],
+    )
+
+
+def windowed_on_without_window(fleet: Fleet) -> None:
+    fleet.client("ecs").update_service(cluster="alpha", service="api", enableExecuteCommand=True)
+
+
+def always_service_off(fleet: Fleet) -> None:
+    fleet.client("ecs").update_service(cluster="gamma", service="tools", enableExecuteCommand=False)
+
+
+def _task(fleet: Fleet, cluster: str, group: str) -> str:
+    ecs = fleet.client("ecs")
+    arns = ecs.list_tasks(cluster=cluster)["taskArns"]
+    tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"]
+    return next(
+        t["taskArn"] for t in tasks if t["group"] == group and t["clusterArn"].endswith(f"/{cluster}")
+    )
+
+
+def service_task_exec(fleet: Fleet) -> None:
+    fleet.exec_tasks.add(_task(fleet, "beta", "service:worker"))
+
+
+def standalone_task_exec(fleet: Fleet) -> None:
+    fleet.exec_tasks.add(_task(fleet, "alpha", "family:alpha-app"))

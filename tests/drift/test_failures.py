@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
-from drift_support import NOW, Fleet
-from test_fix_moto import never_service_on, retention, windowed_on_without_window
+from drift_support import NOW, Fleet, never_service_on, retention, windowed_on_without_window
 
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import ExitCode

@@ -6,83 +6,27 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from drift_support import NOW, Fleet
+from drift_support import (
+    ARN,
+    NOW,
+    Fleet,
+    _task,
+    always_service_off,
+    expired_window,
+    insights_on,
+    logging_default,
+    never_service_on,
+    other_kms_key,
+    retention,
+    service_task_exec,
+    standalone_task_exec,
+    windowed_on_without_window,
+)
 
 from ecs_exec.errors import ExitCode
 from reconciler.drift.model import Action, Status
 from reconciler.drift.report import exit_code
-from reconciler.window_tags import TAG_EXPIRES_AT, TAG_WINDOW_ID
-
-ARN = "arn:aws:ecs:us-east-1:123456789012"
-
-
-def _cluster_config(fleet: Fleet, name: str) -> dict:
-    raw = fleet.client("ecs").describe_clusters(clusters=[name], include=["CONFIGURATIONS"])["clusters"][0]
-    return raw["configuration"]["executeCommandConfiguration"]
-
-
-def logging_default(fleet: Fleet) -> None:
-    key = _cluster_config(fleet, "alpha")["kmsKeyId"]
-    fleet.client("ecs").update_cluster(
-        cluster="alpha",
-        configuration={"executeCommandConfiguration": {"kmsKeyId": key, "logging": "DEFAULT"}},
-    )
-
-
-def other_kms_key(fleet: Fleet) -> None:
-    conf = _cluster_config(fleet, "alpha")
-    conf["kmsKeyId"] = fleet.client("kms").create_key()["KeyMetadata"]["Arn"]
-    fleet.client("ecs").update_cluster(cluster="alpha", configuration={"executeCommandConfiguration": conf})
-
-
-def insights_on(fleet: Fleet) -> None:
-    fleet.client("ecs").update_cluster(
-        cluster="beta", settings=[{"name": "containerInsights", "value": "enabled"}]
-    )
-
-
-def retention(fleet: Fleet) -> None:
-    fleet.client("logs").put_retention_policy(logGroupName="/ecs-exec/unit/beta", retentionInDays=7)
-
-
-def never_service_on(fleet: Fleet) -> None:
-    fleet.client("ecs").update_service(cluster="beta", service="worker", enableExecuteCommand=True)
-
-
-def expired_window(fleet: Fleet) -> None:
-    ecs = fleet.client("ecs")
-    ecs.update_service(cluster="alpha", service="api", enableExecuteCommand=True)
-    expired = (NOW - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    ecs.tag_resource(
-        resourceArn=f"{ARN}:service/alpha/api",
-        tags=[{"key": TAG_EXPIRES_AT, "value": expired}, {"key": TAG_WINDOW_ID, "value": "w-1"}],
-    )
-
-
-def windowed_on_without_window(fleet: Fleet) -> None:
-    fleet.client("ecs").update_service(cluster="alpha", service="api", enableExecuteCommand=True)
-
-
-def always_service_off(fleet: Fleet) -> None:
-    fleet.client("ecs").update_service(cluster="gamma", service="tools", enableExecuteCommand=False)
-
-
-def _task(fleet: Fleet, cluster: str, group: str) -> str:
-    ecs = fleet.client("ecs")
-    arns = ecs.list_tasks(cluster=cluster)["taskArns"]
-    tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"]
-    return next(
-        t["taskArn"] for t in tasks if t["group"] == group and t["clusterArn"].endswith(f"/{cluster}")
-    )
-
-
-def service_task_exec(fleet: Fleet) -> None:
-    fleet.exec_tasks.add(_task(fleet, "beta", "service:worker"))
-
-
-def standalone_task_exec(fleet: Fleet) -> None:
-    fleet.exec_tasks.add(_task(fleet, "alpha", "family:alpha-app"))
-
+from reconciler.window_tags import TAG_EXPIRES_AT
 
 FIXABLE: list[tuple[Callable[[Fleet], None], set[tuple[str, str, Action]]]] = [
     (logging_default, {

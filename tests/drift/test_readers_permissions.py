@@ -5,17 +5,18 @@ from __future__ import annotations
 import boto3
 import pytest
 from botocore.stub import Stubber
-from drift_support import Fleet, make_fleet
-from moto import mock_aws
-from test_fix_moto import (
+from drift_support import (
+    Fleet,
     expired_window,
     insights_on,
     logging_default,
+    make_fleet,
     never_service_on,
     retention,
     service_task_exec,
     standalone_task_exec,
 )
+from moto import mock_aws
 
 import reconciler.drift
 from ecs_exec.aws import ClientFactory
