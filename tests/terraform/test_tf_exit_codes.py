@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecs_exec.errors import ExitCode, FindingsError, TerraformError, ToolMissingError, exit_code_for
-from ecs_exec.tf_runner import StalePlanError, TerraformRunner
+from ecs_exec.tf_runner import StalePlanError, TerraformRunner, write_var_file
 
 pytestmark = pytest.mark.terraform
 
@@ -72,3 +72,15 @@ def test_terraform_missing_names_what_to_install(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without terraform
     with pytest.raises(ToolMissingError, match=r"terraform: not found on PATH; install Terraform >= 1.5"):
         TerraformRunner(tmp_path)
+
+
+def test_variables_travel_as_a_json_var_file(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    runner = _root(
+        root, 'variable "tags" {\n  type = map(string)\n}\n' + ONE_RESOURCE.replace('"a"', "var.tags")
+    )
+    assert write_var_file({}, tmp_path / "none.tfvars.json") is None
+    var_file = write_var_file({"tags": {"team": 'pla"tform'}}, tmp_path / "vars.tfvars.json")
+    assert var_file is not None
+    plan = runner.show_json(runner.plan(tmp_path / "v.tfplan", var_file).plan_file)
+    assert plan["variables"]["tags"]["value"] == {"team": 'pla"tform'}
