@@ -11,8 +11,10 @@ from preflight_world import World, build_world
 
 
 @pytest.fixture()
-def aws() -> Iterator[None]:
-    """In-process moto with ECS tasks held RUNNING (moto advances a state on every describe)."""
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In-process moto with ECS tasks held RUNNING (moto advances a state on every describe), and
+    without moto's default AMIs (loading them costs ~0.6 s per test; no test here needs one)."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     with mock_aws():
         state_manager.set_transition(
             model_name="ecs::task", transition={"progression": "manual", "times": 10**9}

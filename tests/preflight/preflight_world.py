@@ -249,6 +249,7 @@ class World:
     task_patch: dict[str, Any] = field(
         default_factory=lambda: {"enableExecuteCommand": True, "agentStatus": "RUNNING"}
     )
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def patch_tasks(self, factory: ClientFactory) -> None:
         """Add ``enableExecuteCommand`` / ``managedAgents`` (per :attr:`task_patch`) to the
@@ -258,7 +259,10 @@ class World:
         )
 
     def client(self, service: str) -> Any:
-        return self.admin.client(service, region_name=REGION)
+        """An admin client (default moto credentials), created once per service."""
+        if service not in self._clients:
+            self._clients[service] = self.admin.client(service, region_name=REGION)
+        return self._clients[service]
 
     def set_task_policy(self, transform: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
         """Replace the task-exec policy with ``transform(current document)`` (a new default version)."""

@@ -1,0 +1,94 @@
+"""``ecs-exec preflight`` end to end in-process: output formats, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from preflight_world import CLUSTER, SERVICE, build_world
+
+from ecs_exec.cli import main
+from reconciler.preflight.checks import CHECKS
+
+
+def _tool(folder: Path, name: str, output: str) -> None:
+    path = folder / name
+    path.write_text(f"#!/bin/sh\necho '{output}'\n")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+
+
+@pytest.fixture()
+def bin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PATH holding only a fake ``aws`` (v2.15.30) and ``session-manager-plugin``."""
+    _tool(tmp_path, "aws", "aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64")
+    _tool(tmp_path, "session-manager-plugin", "1.2.553.0")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/bin{os.pathsep}/usr/bin")
+    return tmp_path
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, ["preflight", "--env", "local", *args], prog_name="ecs-exec")
+
+
+def test_json_output_and_exit_0(aws: None, bin_dir: Path) -> None:
+    build_world(with_task=False)  # the CLI's clients have no DescribeTasks hook: judge the service
+    result = invoke("--cluster", CLUSTER, "--service", SERVICE, "--output", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [c["id"] for c in data["checks"]] == [c.id for c in CHECKS]
+    assert data["exitCode"] == 0 and data["summary"]["FAIL"] == 0
+    assert data["target"] == {
+        "cluster": CLUSTER,
+        "service": SERVICE,
+        "task": None,
+        "container": None,
+        "runningTasks": 0,
+    }
+    by_id = {c["id"]: c for c in data["checks"]}
+    assert by_id["client.session-manager-plugin"]["status"] == "PASS"
+    # the default moto caller (user/moto) is not an IAM user: caller checks are WARN, not FAIL
+    assert by_id["caller.ecs-execute-command"]["status"] == "WARN"
+    assert any("permission boundaries" in n for n in data["notes"])
+
+
+def test_missing_plugin_fails_with_exit_3(aws: None, bin_dir: Path) -> None:
+    build_world(with_task=False)
+    (bin_dir / "session-manager-plugin").unlink()
+    result = invoke("--cluster", CLUSTER, "--service", SERVICE)
+    assert result.exit_code == 3, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["STATUS", "ID", "REASON"]
+    failing = [line for line in lines if line.startswith("FAIL")]
+    assert len(failing) == 1 and "client.session-manager-plugin" in failing[0]
+    assert "preflight demo-app/api: " in result.stderr and "1 FAIL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--cluster", CLUSTER, "--service", "nope"],
+            "--service: service 'nope' not found in cluster 'demo-app'",
+        ),
+        (
+            ["--cluster", "elsewhere", "--service", SERVICE],
+            "--cluster: 'elsewhere' is not a cluster of environment local",
+        ),
+        (["--cluster", CLUSTER], "give exactly one of --service or --task"),
+        (
+            ["--cluster", CLUSTER, "--service", SERVICE, "--task", "abc"],
+            "give exactly one of --service or --task",
+        ),
+    ],
+)
+def test_bad_target_is_one_line_exit_4(aws: None, bin_dir: Path, args: list[str], message: str) -> None:
+    build_world(with_task=False)
+    result = invoke(*args)
+    assert result.exit_code == 4, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ecs-exec: error: {message}"), lines
+    assert result.stdout == ""
