@@ -272,7 +272,10 @@ def task_role(ctx: Context) -> Outcome:
         return fail(
             f"task role {arn} (from the {source}) does not exist", f"create the role or fix the {source}"
         )
-    return passed(f"{arn} (from the {source})")
+    role = ctx.iam.get_role(arn.rsplit("/", 1)[-1]) or {}
+    boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    note = f"; permissions boundary {boundary} is not evaluated" if boundary else ""
+    return passed(f"{arn} (from the {source}){note}")
 
 
 def _role_check(ctx: Context, requests: list[tuple[str, str]], fix: str) -> Outcome:

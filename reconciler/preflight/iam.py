@@ -116,6 +116,7 @@ class IamOracle:
         self._simulator: Any = simulator or None
         self._simulator_error: str | None = None if self._simulator else "disabled"
         self._policies: dict[str, list[Policy] | str] = {}
+        self._roles: dict[str, dict[str, Any] | None] = {}
         self.used_static = False
         self.used_simulator = False
 
@@ -141,13 +142,17 @@ class IamOracle:
     # ---- reads ----
 
     def get_role(self, role_name: str) -> dict[str, Any] | None:
-        """IAM ``GetRole``; None when the role does not exist (other errors raise)."""
-        try:
-            return dict(self._factory.client("iam").get_role(RoleName=role_name)["Role"])
-        except ClientError as exc:
-            if error_code(exc) == "NoSuchEntity":
-                return None
-            raise
+        """IAM ``GetRole`` (cached); None when the role does not exist (other errors raise)."""
+        if role_name not in self._roles:
+            try:
+                self._roles[role_name] = dict(
+                    self._factory.client("iam").get_role(RoleName=role_name)["Role"]
+                )
+            except ClientError as exc:
+                if error_code(exc) != "NoSuchEntity":
+                    raise
+                self._roles[role_name] = None
+        return self._roles[role_name]
 
     def _attached(self, kind: str, name: str) -> list[Policy]:
         iam = self._factory.client("iam")

@@ -437,3 +437,20 @@ def test_container_name_condition_is_decided_per_container(world: World) -> None
     }
     iam.put_role_policy(RoleName=role, PolicyName="only-envoy", PolicyDocument=json.dumps(doc))
     assert_only(preflight(world, container=CONTAINER), "caller.ecs-execute-command", Status.FAIL)
+
+
+def test_permissions_boundary_is_named_as_not_evaluated(world: World) -> None:
+    iam = world.client("iam")
+    boundary = iam.create_policy(
+        PolicyName="boundary",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(
+        RoleName=world.task_role.rsplit("/", 1)[-1], PermissionsBoundary=boundary
+    )
+    result = preflight(world).result("task.role")
+    assert (
+        result.status is Status.PASS and f"permissions boundary {boundary} is not evaluated" in result.reason
+    )
