@@ -50,6 +50,7 @@ class Context:
 
     @property
     def caller_arn(self) -> str:
+        """The caller's ARN (an assumed-role session ARN for a role)."""
         return self.identity["Arn"]
 
     # ---- cluster ----
@@ -61,14 +62,17 @@ class Context:
 
     @property
     def partition(self) -> str:
+        """AWS partition of the cluster ARN (``aws``)."""
         return self.target.cluster_arn.split(":")[1]
 
     @property
     def account(self) -> str:
+        """Account id of the cluster ARN."""
         return self.target.cluster_arn.split(":")[4]
 
     @property
     def region(self) -> str:
+        """Region of the cluster ARN."""
         return self.target.cluster_arn.split(":")[3]
 
     def exec_config(self) -> dict[str, Any] | None:
@@ -93,6 +97,7 @@ class Context:
         )
 
     def log_group_name(self) -> str | None:
+        """``cloudWatchLogGroupName`` of the OVERRIDE log configuration, or None."""
         return self.log_config().get("cloudWatchLogGroupName")
 
     def log_group_arn(self) -> str:
@@ -106,9 +111,11 @@ class Context:
         return f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:{name}"
 
     def bucket(self) -> str | None:
+        """``s3BucketName`` of the OVERRIDE log configuration, or None."""
         return self.log_config().get("s3BucketName")
 
     def bucket_arn(self) -> str:
+        """``arn:<partition>:s3:::<bucket>``."""
         return f"arn:{self.partition}:s3:::{self.bucket()}"
 
     def object_arn(self) -> str:
@@ -119,6 +126,7 @@ class Context:
         return f"{self.bucket_arn()}/{prefix}{PROBE_STREAM}.log"
 
     def bucket_uses_kms(self) -> bool:
+        """The transcript bucket's default encryption is SSE-KMS (then the role needs kms:GenerateDataKey)."""
         bucket = self.bucket()
         if not bucket:
             return False
@@ -128,6 +136,7 @@ class Context:
 
     @property
     def task(self) -> dict[str, Any] | None:
+        """The judged task (``DescribeTasks`` shape), or None without a running task."""
         return self.target.task
 
     def task_arn_for_iam(self) -> str:
@@ -145,6 +154,7 @@ class Context:
         return (str(td["taskRoleArn"]) if td.get("taskRoleArn") else None), "task definition"
 
     def task_role_exists(self) -> bool:
+        """The effective task role is set and IAM ``GetRole`` finds it."""
         arn, _ = self.task_role()
         return arn is not None and self.iam.get_role(arn.rsplit("/", 1)[-1]) is not None
 
@@ -156,6 +166,7 @@ class Context:
         return defs
 
     def container_overrides(self, name: str) -> dict[str, Any]:
+        """The task's RunTask ``containerOverrides`` entry of container ``name`` (``{}`` when none)."""
         overrides = ((self.task or {}).get("overrides") or {}).get("containerOverrides") or []
         return next((dict(o) for o in overrides if o.get("name") == name), {})
 

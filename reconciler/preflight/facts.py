@@ -63,10 +63,12 @@ class Target:
 
     @property
     def cluster_name(self) -> str:
+        """``clusterName`` of the resolved cluster."""
         return str(self.cluster["clusterName"])
 
     @property
     def cluster_arn(self) -> str:
+        """``clusterArn`` of the resolved cluster."""
         return str(self.cluster["clusterArn"])
 
     @property

@@ -92,3 +92,16 @@ def test_bad_target_is_one_line_exit_4(aws: None, bin_dir: Path, args: list[str]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"ecs-exec: error: {message}"), lines
     assert result.stdout == ""
+
+
+def test_no_credentials_is_one_line_exit_5(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = invoke("--cluster", CLUSTER, "--service", SERVICE)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.strip().splitlines() == [
+        "ecs-exec: error: no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+    ]
