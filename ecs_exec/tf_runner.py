@@ -238,18 +238,29 @@ def summarize_plan(plan: Mapping[str, Any]) -> PlanSummary:
     return PlanSummary(add, change, destroy, imports, tuple(sorted(addresses)))
 
 
-def _error_excerpt(stderr: str, stdout: str, limit: int = 6) -> str:
-    """The ``Error:`` lines of Terraform's output (plus the line after each), or its last lines."""
+def _error_excerpt(stderr: str, stdout: str, limit: int = 3) -> str:
+    """Terraform's ``Error:`` diagnostics, each as one line: the summary and the first paragraph of
+    prose after it (location and source lines skipped); at most ``limit``. Else the last lines."""
     text = stderr.strip() or stdout.strip()
-    lines = [ln.strip(" │╷╵") for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln.strip()]
-    picked: list[str] = []
-    for i, ln in enumerate(lines):
+    blocks: list[list[str]] = []
+    prose_done = True
+    for raw in text.splitlines():
+        ln = raw.strip(" \t│╷╵├─")
         if ln.startswith("Error:"):
-            picked.append(ln)
-            if i + 1 < len(lines) and not lines[i + 1].startswith("Error:"):
-                picked.append(lines[i + 1])
-    return " | ".join((picked or lines[-limit:])[:limit]) or "(no output)"
+            blocks.append([ln])
+            prose_done = False
+        elif not blocks or prose_done:
+            continue
+        elif not ln:
+            prose_done = len(blocks[-1]) > 1
+        elif re.match(r"^(on |with |\d+:)", ln):
+            continue
+        else:
+            blocks[-1].append(ln)
+    if blocks:
+        return " | ".join(" ".join(b) for b in blocks[:limit])
+    tail = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return " | ".join(tail[-limit:]) or "(no output)"
 
 
 # ---------------------------------------------------------------- running

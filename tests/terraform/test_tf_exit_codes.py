@@ -35,7 +35,8 @@ def test_plan_exit_codes_0_2_and_error(tmp_path: Path) -> None:
 
     (tmp_path / "one" / "main.tf").write_text('resource "terraform_data" "x" {\n  input = var.nope\n}\n')
     with pytest.raises(
-        TerraformError, match=r"terraform plan failed \(exit 1\).*Reference to undeclared"
+        TerraformError,
+        match=r"terraform plan failed \(exit 1\).*Reference to undeclared input variable An input variable with the name \"nope\" has not been declared",
     ) as ei:
         one.plan(tmp_path / "bad.tfplan")
     assert exit_code_for(ei.value) is ExitCode.ERROR
