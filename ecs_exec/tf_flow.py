@@ -211,9 +211,11 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
     _write_and_check(target, settings)
     ws.sync(target.files)
     if ws.set_backend(settings.endpoint):
-        settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
+        settings.progress(
+            f"    new endpoint {settings.endpoint}: {target.env} starts from an empty local state"
+        )
     if settings.endpoint:
-        settings.progress(f"    against {settings.endpoint}: local state {ws.state_path}")
+        settings.progress(f"    against {settings.endpoint}: local state {ws.state_path(settings.endpoint)}")
     ws.discard_plan()
     runner = TerraformRunner(ws.workdir)
     mirror = f" -plugin-dir={settings.plugin_dir}" if settings.plugin_dir else ""
@@ -266,8 +268,7 @@ def apply_env(target: Target, settings: Settings, *, dry_run: bool = False) -> A
 
 def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
     ws = settings.workspace
-    if ws.set_backend(settings.endpoint):
-        settings.progress(f"    endpoint changed to {settings.endpoint}: local state of {target.env} reset")
+    ws.set_backend(settings.endpoint)
     fp = fingerprint(target.files, target.config_text, settings.endpoint)
     if ws.saved_plan_fresh(fp) and ws.plan_json.is_file():
         _step(settings.progress, f"using the saved plan {ws.plan_file} (fresh)")

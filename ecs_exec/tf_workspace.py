@@ -5,8 +5,8 @@ Layout (the build root is ``$ECS_EXEC_BUILD_DIR`` or ``<repo>/build``)::
     build/<env>/tf/modules/...          working copy of terraform/modules
     build/<env>/tf/envs/<env>/...       working copy of the root (Terraform runs here; keeps .terraform/)
     build/<env>/tf/envs/<env>/backend_override.tf   only against a moto server (AWS_ENDPOINT_URL)
-    build/<env>/state/terraform.tfstate local state against a moto server
-    build/<env>/endpoint                the endpoint the local state belongs to
+    build/<env>/state/<host_port>/terraform.tfstate   local state per moto server endpoint
+    build/<env>/endpoint                the endpoint of the last run
     build/<env>/plan.tfplan  plan.json  plan.meta.json (fingerprint of what was planned)
 
 Why a working copy instead of running in ``terraform/envs/<env>``: the committed tree stays free
@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 BACKEND_OVERRIDE = "backend_override.tf"
+#: Local states of this many most recently used moto endpoints are kept per environment.
+KEEP_STATES = 8
 #: Entries of the working copy that survive a sync (Terraform's own files).
 _KEEP = {
     ".terraform",
@@ -101,9 +104,10 @@ class Workspace:
         """The root module Terraform runs in: ``tf/envs/<env>``."""
         return self.tf_dir / "envs" / self.env
 
-    @property
-    def state_path(self) -> Path:
-        return self.root / "state" / "terraform.tfstate"
+    def state_path(self, endpoint: str) -> Path:
+        """Local state for the moto server at ``endpoint``: ``state/<host_port>/terraform.tfstate``."""
+        slug = re.sub(r"[^A-Za-z0-9.-]+", "_", endpoint.split("://", 1)[-1]).strip("_") or "default"
+        return self.root / "state" / slug / "terraform.tfstate"
 
     @property
     def endpoint_file(self) -> Path:
@@ -170,33 +174,43 @@ class Workspace:
                 dest.write_text(content, encoding="utf-8")
 
     def set_backend(self, endpoint: str | None) -> bool:
-        """Point the state at the right place for ``endpoint``; return True when local state was reset.
+        """Point the state at the right place for ``endpoint``; True when it starts from empty state.
 
-        With an endpoint (a moto server): write the local-backend override and remember the endpoint;
-        when it differs from the remembered one, wipe the local state and the saved plan (a fresh
-        server has none of the resources the old state lists). Without one: remove the override so
-        the backend the config names is used, and drop a plan made against a moto server.
+        With an endpoint (a moto server): write the local-backend override for that endpoint's own
+        state (a new server starts empty; a saved plan of another endpoint is dropped). State is kept
+        per endpoint rather than wiped on every switch, so two runs against two servers on one
+        checkout do not destroy each other's state; the :data:`KEEP_STATES` most recent are kept.
+        Without one: remove the override so the backend the config names is used, and drop a plan
+        made against a moto server.
         """
         override = self.workdir / BACKEND_OVERRIDE
         previous = (
             self.endpoint_file.read_text(encoding="utf-8").strip() if self.endpoint_file.is_file() else None
         )
-        reset = False
-        if endpoint:
-            if previous != endpoint:
-                reset = self.state_path.exists() or previous is not None
-                shutil.rmtree(self.state_path.parent, ignore_errors=True)
-                self.discard_plan()
-            self.state_path.parent.mkdir(parents=True, exist_ok=True)
-            self.workdir.mkdir(parents=True, exist_ok=True)
-            override.write_text(backend_override_hcl(self.state_path.resolve()), encoding="utf-8")
-            self.endpoint_file.write_text(endpoint + "\n", encoding="utf-8")
-        else:
+        if not endpoint:
             override.unlink(missing_ok=True)
             if previous is not None:
                 self.discard_plan()
                 self.endpoint_file.unlink()
-        return reset
+            return False
+        state = self.state_path(endpoint)
+        fresh = not state.exists()
+        if previous != endpoint:
+            self.discard_plan()
+        state.parent.mkdir(parents=True, exist_ok=True)
+        os.utime(state.parent)  # most recently used
+        self._prune_states()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        override.write_text(backend_override_hcl(state.resolve()), encoding="utf-8")
+        self.endpoint_file.write_text(endpoint + "\n", encoding="utf-8")
+        return fresh and previous is not None and previous != endpoint
+
+    def _prune_states(self) -> None:
+        dirs = sorted(
+            (d for d in (self.root / "state").iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime
+        )
+        for old in dirs[:-KEEP_STATES]:
+            shutil.rmtree(old, ignore_errors=True)
 
     # ---- saved plan
 

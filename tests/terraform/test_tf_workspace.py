@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
 
 import pytest
 
-from ecs_exec.tf_workspace import BACKEND_OVERRIDE, Workspace, build_root, fingerprint
+from ecs_exec.tf_workspace import BACKEND_OVERRIDE, KEEP_STATES, Workspace, build_root, fingerprint
 
 
 def test_build_root_overridable(tmp_path: Path) -> None:
@@ -34,24 +35,41 @@ def test_sync_keeps_layout_and_terraform_files_and_drops_stale(tmp_path: Path) -
     assert not (ws.tf_dir / "modules" / "m").exists()
 
 
-def test_endpoint_change_resets_local_state_and_plan(tmp_path: Path) -> None:
+def test_each_endpoint_has_its_own_local_state_and_a_new_one_starts_empty(tmp_path: Path) -> None:
     ws = Workspace("local", tmp_path / "local")
-    assert ws.set_backend("http://127.0.0.1:1111") is False
+    a, b = "http://127.0.0.1:1111", "http://127.0.0.1:2222"
+    assert ws.set_backend(a) is False  # first run: nothing to reset
     override = (ws.workdir / BACKEND_OVERRIDE).read_text()
-    assert 'backend "local"' in override and str(ws.state_path.resolve()) in override
-    ws.state_path.write_text("{}")
+    assert 'backend "local"' in override and str(ws.state_path(a).resolve()) in override
+    ws.state_path(a).write_text("{}")
     ws.plan_file.write_text("plan")
     ws.write_plan_meta("fp", {})
-    assert ws.set_backend("http://127.0.0.1:1111") is False  # same server: state kept
-    assert ws.state_path.exists() and ws.saved_plan_fresh("fp")
-    assert ws.set_backend("http://127.0.0.1:2222") is True  # a fresh server: state and plan gone
-    assert not ws.state_path.exists() and not ws.plan_file.exists()
-    assert ws.endpoint_file.read_text().strip() == "http://127.0.0.1:2222"
+    assert ws.set_backend(a) is False  # same server: state and plan kept
+    assert ws.state_path(a).exists() and ws.saved_plan_fresh("fp")
+
+    assert ws.set_backend(b) is True  # a fresh server: empty state, the other server's plan dropped
+    assert not ws.state_path(b).exists() and not ws.plan_file.exists()
+    assert str(ws.state_path(b).resolve()) in (ws.workdir / BACKEND_OVERRIDE).read_text()
+    assert ws.endpoint_file.read_text().strip() == b
+    assert ws.state_path(a).exists()  # a run still using server A keeps its state
+
     ws.plan_file.write_text("plan")
     ws.write_plan_meta("fp", {})
     assert ws.set_backend(None) is False  # real AWS: the config's backend, no moto plan
     assert not (ws.workdir / BACKEND_OVERRIDE).exists()
     assert not ws.plan_file.exists() and not ws.endpoint_file.exists()
+
+
+def test_only_the_most_recent_endpoint_states_are_kept(tmp_path: Path) -> None:
+    ws = Workspace("local", tmp_path / "local")
+    endpoints = [f"http://127.0.0.1:{1000 + i}" for i in range(KEEP_STATES + 2)]
+    for i, ep in enumerate(endpoints):
+        ws.set_backend(ep)
+        os.utime(ws.state_path(ep).parent, (i, i))  # deterministic order of use
+    kept = sorted(p.name for p in (ws.root / "state").iterdir())
+    assert len(kept) == KEEP_STATES
+    assert ws.state_path(endpoints[-1]).parent.name in kept
+    assert ws.state_path(endpoints[0]).parent.name not in kept
 
 
 def test_fingerprint_covers_tree_config_and_endpoint() -> None:
