@@ -10,6 +10,8 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from ecs_exec.errors import InvalidValueError
+
 Clock = Callable[[], datetime]
 
 
@@ -26,10 +28,19 @@ def parse_utc(text: str) -> datetime:
 
 
 def utcnow() -> datetime:
-    """Now, in UTC (or the frozen ``ECS_EXEC_NOW``)."""
+    """Now, in UTC (or the frozen ``ECS_EXEC_NOW``).
+
+    Raises:
+        InvalidValueError: ``ECS_EXEC_NOW`` is set but not ISO 8601 (exit 4).
+    """
     frozen = os.environ.get("ECS_EXEC_NOW")
     if frozen:
-        return parse_utc(frozen)
+        try:
+            return parse_utc(frozen)
+        except ValueError:
+            raise InvalidValueError(
+                f"ECS_EXEC_NOW: {frozen!r} is not an ISO 8601 time (like 2026-11-30T12:00:00Z); unset it"
+            ) from None
     return datetime.now(UTC)
 
 

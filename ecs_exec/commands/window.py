@@ -28,6 +28,29 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class WholeNumber(click.ParamType):
+    """An integer option whose bad value is exit 4 (an invalid option *value*), not click's usage exit 2.
+
+    Click's own ``int`` type raises ``BadParameter`` (exit 2 and a three-line usage message); the
+    README documents 4 and one line for ``--minutes abc``, so the value is parsed here and the
+    project's :class:`InvalidValueError` raised (the group maps it to one line, exit 4).
+    """
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            option = param.opts[0] if param is not None and param.opts else "value"
+            raise InvalidValueError(f"{option}: {value!r} is not a whole number") from None
+
+
+WHOLE_NUMBER = WholeNumber()
+
+
 @subcommand_group()
 def window() -> None:
     """Time-boxed ECS Exec windows on one service: open, extend, close, list, sweep."""
@@ -50,7 +73,7 @@ def _wait_options(fn: F) -> F:
     fn = click.option(
         "--wait-timeout",
         "wait_timeout",
-        type=int,
+        type=WHOLE_NUMBER,
         default=600,
         show_default=True,
         help="Seconds to wait before giving up (exit 7).",
@@ -138,7 +161,10 @@ def _emit_result(result: WindowResult, output: str, now: datetime) -> None:
 @env_options(outputs=("table", "json"))
 @_target_options
 @click.option(
-    "--minutes", type=int, default=None, help="Window length (default: access.default_window_minutes)."
+    "--minutes",
+    type=WHOLE_NUMBER,
+    default=None,
+    help="Window length (default: access.default_window_minutes).",
 )
 @click.option(
     "--reason", default=None, help="Why exec is needed (required; recorded in full in the window event)."
@@ -173,8 +199,8 @@ def open_cmd(
     )
     window_cluster(spec, cluster)
     _check_timeout(wait_timeout)
-    factory, actor = _connect(spec, assume_role)
     now = _now()
+    factory, actor = _connect(spec, assume_role)
     result = open_window(
         factory, spec, cluster, service, minutes=length, reason=text, actor=actor, now=now, dry_run=dry_run
     )
@@ -187,7 +213,10 @@ def open_cmd(
 @env_options(outputs=("table", "json"))
 @_target_options
 @click.option(
-    "--minutes", type=int, required=True, help="Minutes to add to the expiry (max counted from the opening)."
+    "--minutes",
+    type=WHOLE_NUMBER,
+    required=True,
+    help="Minutes to add to the expiry (max counted from the opening).",
 )
 @_change_options
 def extend_cmd(
@@ -207,8 +236,8 @@ def extend_cmd(
     spec = _load(env, config)
     check_minutes(minutes, spec.access.max_window_minutes)
     window_cluster(spec, cluster)
-    factory, actor = _connect(spec, assume_role)
     now = _now()
+    factory, actor = _connect(spec, assume_role)
     result = extend_window(
         factory, spec, cluster, service, minutes=minutes, actor=actor, now=now, dry_run=dry_run
     )
@@ -254,8 +283,8 @@ def close_cmd(
     text = check_reason(reason)
     config_cluster(spec, cluster)
     _check_timeout(wait_timeout)
-    factory, actor = _connect(spec, assume_role)
     now = _now()
+    factory, actor = _connect(spec, assume_role)
     stop = spec.production if stop_tasks is None else stop_tasks
     result = close_window(
         factory, spec, cluster, service, now=now, actor=actor, reason=text, stop_tasks=stop, dry_run=dry_run
@@ -280,8 +309,8 @@ def list_cmd(env: str | None, config: str | None, output: str, assume_role: bool
     from reconciler.windows import list_windows
 
     spec = _load(env, config)
-    factory, _actor = _connect(spec, assume_role)
     now = _now()
+    factory, _actor = _connect(spec, assume_role)
     rows = [r.to_dict(now) for r in list_windows(factory, spec)]
     if output == "json":
         emit_json(rows)
@@ -315,8 +344,8 @@ def sweep_cmd(
     from reconciler.windows import sweep_windows
 
     spec = _load(env, config)
-    factory, actor = _connect(spec, assume_role)
     now = _now()
+    factory, actor = _connect(spec, assume_role)
     stop = spec.production if stop_tasks is None else stop_tasks
     report = sweep_windows(factory, spec, now=now, actor=actor, stop_tasks=stop, dry_run=dry_run)
     rows = [

@@ -102,6 +102,11 @@ def _one_error_line(stderr: str, *needles: str) -> None:
         ),
         (["window", "close", "--env", "local", "--cluster", "nope", "--service", "api"], ("--cluster",)),
         (["window", "list", "--env", "nowhere"], ("--env", "unknown environment")),
+        # Regression: click's int type made these exit 2 with a three-line usage message.
+        ([*OPEN, "--minutes", "abc", "--reason", "r"], ("--minutes", "'abc'", "whole number")),
+        ([*OPEN, "--minutes", "1e3", "--reason", "r"], ("--minutes",)),
+        ([*OPEN, "--reason", "r", "--wait-timeout", "soon"], ("--wait-timeout", "'soon'")),
+        (["window", "extend", *OPEN[2:], "--minutes", "ten"], ("--minutes", "'ten'")),
     ],
 )
 def test_bad_values_exit_4_before_any_aws_call(
@@ -175,3 +180,22 @@ def test_open_list_close_in_process(
     assert json.loads(closed.stdout)["status"] == "closed"
     noop = _invoke(exec_window_main, ["close", *OPEN[2:], "-o", "json"])
     assert noop.exit_code == 0 and json.loads(noop.stdout)["status"] == "already-closed"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--env", "local"],
+        ["sweep", "--env", "local"],
+        [*OPEN[1:], "--minutes", "5", "--reason", "r"],
+        ["close", *OPEN[2:]],
+    ],
+)
+def test_malformed_clock_override_exit_4_before_any_aws_call(
+    no_credentials: None, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # Regression: a malformed ECS_EXEC_NOW was exit 1 ("Invalid isoformat string"), after the STS call.
+    monkeypatch.setenv("ECS_EXEC_NOW", "tomorrow")
+    result = _invoke(exec_window_main, args)
+    assert result.exit_code == 4, result.output
+    _one_error_line(result.stderr, "ECS_EXEC_NOW", "'tomorrow'")
