@@ -126,6 +126,8 @@ def run_demo() -> None:
     server = start_server(account_id=spec.account_id)
     try:
         server.hold_tasks_running()
+        for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):  # a profile would win over the fake keys
+            os.environ.pop(var, None)
         os.environ.update(server.env(region=spec.region))
         info(f"    AWS_ENDPOINT_URL={server.endpoint}")
         # Run outside make, TF_PLUGIN_DIR may be unset: use a mirror on the machine (no network).
