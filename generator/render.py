@@ -2,7 +2,8 @@
 
 Layout of the rendered tree (relative to ``terraform/``)::
 
-    modules/ecs-exec-cluster/{main,variables,outputs,versions}.tf, README.md   one cluster's exec setup
+    modules/ecs-exec-cluster[-s3][-existing-key]/{main,variables,outputs,versions}.tf, README.md
+                                                                               one cluster's exec setup
     modules/ecs-exec-access/{main,variables,outputs,versions}.tf, README.md    environment-wide IAM,
                                                                                schedule group, DLQ
     envs/<env>/{versions,providers,backend,main,imports,outputs}.tf            one root per environment
@@ -29,8 +30,33 @@ from generator import permissions
 from generator.hcl import FILTERS, hcl_str
 from generator.spec import EnvironmentSpec
 
-#: The reusable modules, in render order.
-MODULES = ("ecs-exec-cluster", "ecs-exec-access")
+
+@dataclass(frozen=True)
+class ClusterModule:
+    """One rendering of ``templates/modules/ecs-exec-cluster``: the two module-level choices are made
+    at generation time (not with ``count``/conditionals in HCL), so every rendered module is plain
+    HCL whose policies and references a static checker (checkov, our ``ECSX_`` checks) can read.
+
+    ``s3``: transcripts also go to an S3 bucket created by the module; ``existing_key``: the module
+    uses a given key ARN (``var.kms_key_arn``) instead of creating a key.
+    """
+
+    s3: bool
+    existing_key: bool
+
+    @property
+    def name(self) -> str:
+        """Folder name under ``terraform/modules/``: ``ecs-exec-cluster[-s3][-existing-key]``."""
+        return (
+            "ecs-exec-cluster" + ("-s3" if self.s3 else "") + ("-existing-key" if self.existing_key else "")
+        )
+
+
+#: Every variant of the cluster module. Only the variants an environment calls are rendered (with
+#: that environment's root), so ``terraform/`` holds no module that nothing calls.
+CLUSTER_MODULES = tuple(ClusterModule(s3, key) for s3 in (False, True) for key in (False, True))
+#: The environment-independent modules (folder names under ``terraform/modules/``).
+MODULES = ("ecs-exec-access",)
 #: Files of each module (``<name>.j2`` under ``templates/modules/<module>/``; versions.tf is shared).
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 #: Files of each environment root (``templates/env/<name>.j2``).
@@ -79,6 +105,7 @@ class ClusterView:
 
     name: str
     module: str
+    source: ClusterModule
     existing: bool
     container_insights: str
     log_group_name: str
@@ -113,6 +140,9 @@ def _clusters(spec: EnvironmentSpec) -> tuple[ClusterView, ...]:
             ClusterView(
                 name=cl.name,
                 module=f"cluster_{cl.name}",
+                source=ClusterModule(
+                    s3=s3 is not None, existing_key=spec.exec_logging.kms.key_arn is not None
+                ),
                 existing=cl.existing,
                 container_insights=cl.container_insights.value,
                 log_group_name=spec.exec_log_group_name(cl.name),
@@ -159,43 +189,72 @@ def render_env(spec: EnvironmentSpec, source: str) -> dict[str, str]:
         source: the config file as it should appear in the header (``config/stg.yaml``).
 
     Returns:
-        ``{"envs/<env>/<file>.tf": content}`` for every file of :data:`ENV_FILES` (paths relative
-        to the ``terraform/`` folder), in a stable order.
+        ``{"envs/<env>/<file>.tf": content}`` for every file of :data:`ENV_FILES`, then
+        ``{"modules/<variant>/<file>": content}`` for the cluster module variants the root calls
+        (:func:`render_cluster_module`); paths relative to the ``terraform/`` folder, stable order.
 
     Raises:
         jinja2.UndefinedError: a template uses a name the context lacks (a bug, never bad input:
             bad input is rejected by the spec model first).
     """
+    clusters = _clusters(spec)
     context = {
         "generated_from": source,
         "regenerate": f"ecs-exec render --env {spec.environment}",
         "markdown": False,
         "spec": spec,
-        "clusters": _clusters(spec),
+        "clusters": clusters,
         "operators": _operators(spec),
         "task_roles": created_task_roles(spec),
         "tags": dict(sorted(spec.tags.items())),
     }
     base = f"envs/{spec.environment}"
-    return {f"{base}/{name}": _render(f"env/{name}.j2", **context) for name in ENV_FILES}
+    files = {f"{base}/{name}": _render(f"env/{name}.j2", **context) for name in ENV_FILES}
+    for variant in sorted({c.source for c in clusters}, key=lambda v: v.name):
+        files.update(render_cluster_module(variant))
+    return files
+
+
+def _module_files(module: str, template_dir: str, **context: object) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for name in MODULE_FILES:
+        template = "modules/versions.tf.j2" if name == "versions.tf" else f"modules/{template_dir}/{name}.j2"
+        files[f"modules/{module}/{name}"] = _render(
+            template,
+            generated_from=f"generator/templates/modules/{template_dir}",
+            regenerate="",
+            markdown=name.endswith(".md"),
+            **context,
+        )
+    return files
+
+
+def render_cluster_module(variant: ClusterModule) -> dict[str, str]:
+    """Render one variant of the cluster module.
+
+    Returns:
+        ``{"modules/<variant.name>/<file>": content}`` for every file of :data:`MODULE_FILES`.
+    """
+    return _module_files(
+        variant.name,
+        "ecs-exec-cluster",
+        s3=variant.s3,
+        existing_key=variant.existing_key,
+        variant=variant,
+        variants=CLUSTER_MODULES,
+    )
 
 
 def render_modules() -> dict[str, str]:
-    """Render the reusable modules (independent of any config).
+    """Render the environment-independent modules (:data:`MODULES`); the cluster module variants
+    come with the environments that call them (:func:`render_env`).
 
     Returns:
         ``{"modules/<module>/<file>": content}`` for every module of :data:`MODULES`.
     """
     files: dict[str, str] = {}
     for module in MODULES:
-        for name in MODULE_FILES:
-            template = "modules/versions.tf.j2" if name == "versions.tf" else f"modules/{module}/{name}.j2"
-            files[f"modules/{module}/{name}"] = _render(
-                template,
-                generated_from=f"generator/templates/modules/{module}",
-                regenerate="",
-                markdown=name.endswith(".md"),
-            )
+        files.update(_module_files(module, module))
     return files
 
 

@@ -8,15 +8,24 @@ import pytest
 from hcl_facts import EMPTY_NESTED_BLOCK, ENVS, actions, attr, block, sids, statement
 
 from generator import permissions as P
-from generator.render import ENV_FILES, GENERATED_MARKER, MODULE_FILES, MODULES
+from generator.render import (
+    CLUSTER_MODULES,
+    ENV_FILES,
+    GENERATED_MARKER,
+    MODULE_FILES,
+    MODULES,
+    ClusterModule,
+    render_cluster_module,
+    render_env,
+)
 from generator.spec import EnvironmentSpec
 
-CLUSTER = "modules/ecs-exec-cluster/main.tf"
 ACCESS = "modules/ecs-exec-access/main.tf"
 
 
 def test_file_set_and_headers(rendered: dict[str, str]) -> None:
-    expected = {f"modules/{m}/{f}" for m in MODULES for f in MODULE_FILES}
+    used = {"ecs-exec-cluster", "ecs-exec-cluster-s3"}  # stg: CloudWatch only; prd, local: also S3
+    expected = {f"modules/{m}/{f}" for m in (*MODULES, *used) for f in MODULE_FILES}
     expected |= {f"envs/{e}/{f}" for e in ENVS for f in ENV_FILES}
     assert set(rendered) == expected
     for rel, text in rendered.items():
@@ -35,32 +44,54 @@ def test_no_empty_nested_blocks(rendered: dict[str, str]) -> None:
             assert not EMPTY_NESTED_BLOCK.search(text), rel
 
 
-def test_cluster_exec_configuration() -> None:
-    from generator.render import render_modules
+def _cluster_module(variant: ClusterModule) -> str:
+    return render_cluster_module(variant)[f"modules/{variant.name}/main.tf"]
 
-    text = render_modules()[CLUSTER]
+
+def _key_arn(variant: ClusterModule) -> str:
+    """How every variant refers to its key: always a key ARN, never a conditional."""
+    return "var.kms_key_arn" if variant.existing_key else "aws_kms_key.this.arn"
+
+
+@pytest.mark.parametrize("variant", CLUSTER_MODULES, ids=lambda v: v.name)
+def test_cluster_exec_configuration(variant: ClusterModule) -> None:
+    text = _cluster_module(variant)
     cluster = block(text, 'resource "aws_ecs_cluster" "this" {')
     assert re.search(
         r'setting \{\n\s+name\s+= "containerInsights"\n\s+value = var.container_insights', cluster
     )
     ecc = cluster[cluster.index("execute_command_configuration {") :]
     assert attr(ecc, "logging") == '"OVERRIDE"'
-    assert attr(ecc, "kms_key_id") == "local.kms_key_arn"
+    assert attr(ecc, "kms_key_id") == _key_arn(variant)
     assert attr(ecc, "cloud_watch_log_group_name") == "aws_cloudwatch_log_group.this.name"
     assert attr(ecc, "cloud_watch_encryption_enabled") == "true"
-    # kms_key_id is always a key ARN: the created key's arn attribute or the configured ARN.
-    assert attr(text, "kms_key_arn") == "local.create_kms_key ? aws_kms_key.this[0].arn : var.kms.key_arn"
+    # S3 arguments only in the S3 variants, and then plain references (no `var.s3 == null ? ...`).
+    if variant.s3:
+        assert attr(ecc, "s3_bucket_name") == "aws_s3_bucket.this.id"
+        assert attr(ecc, "s3_bucket_encryption_enabled") == "true"
+        assert attr(ecc, "s3_key_prefix") == "var.s3.key_prefix"
+    else:
+        assert (
+            "s3_" not in ecc
+            and "aws_s3_bucket" not in text
+            and 'variable "s3"'
+            not in (render_cluster_module(variant)[f"modules/{variant.name}/variables.tf"])
+        )
+    # Module-level choices are made when rendering: no count, no conditional, no concat.
+    for construct in ("count =", " ? ", "concat(", "[0]", "== null"):
+        assert construct not in text, construct
     # The dedicated exec log group carries the key from creation, and a retention.
     log_group = block(text, 'resource "aws_cloudwatch_log_group" "this" {')
     assert attr(log_group, "name") == "var.exec_log_group.name"
-    assert attr(log_group, "kms_key_id") == "local.kms_key_arn"
+    assert attr(log_group, "kms_key_id") == _key_arn(variant)
     assert attr(log_group, "retention_in_days") == "var.exec_log_group.retention_in_days"
+    assert ('resource "aws_kms_key" "this"' in text) is not variant.existing_key
+    outputs = render_cluster_module(variant)[f"modules/{variant.name}/outputs.tf"]
+    assert attr(block(outputs, 'output "kms_key_arn" {'), "value") == _key_arn(variant)
 
 
 def test_kms_key_policy_limits_logs_to_the_exec_log_group() -> None:
-    from generator.render import render_modules
-
-    text = render_modules()[CLUSTER]
+    text = _cluster_module(ClusterModule(s3=False, existing_key=False))
     key = block(text, 'resource "aws_kms_key" "this" {')
     assert attr(key, "enable_key_rotation") == "true"
     admin = statement(key, "AccountAdministersKey")
@@ -75,10 +106,10 @@ def test_kms_key_policy_limits_logs_to_the_exec_log_group() -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_log_group_arn_formula_matches_spec(specs: dict[str, EnvironmentSpec], env: str) -> None:
-    """The module builds the log group ARN (for the key policy and the task policy) with the spec's formula."""
-    from generator.render import render_modules
-
-    formula = attr(render_modules()[CLUSTER], "exec_log_group_arn").strip('"')
+    """The module builds the log group ARN (for the key policy and the output) with the spec's formula."""
+    formula = attr(_cluster_module(ClusterModule(s3=False, existing_key=False)), "exec_log_group_arn").strip(
+        '"'
+    )
     spec = specs[env]
     for cl in spec.clusters:
         value = (
@@ -90,33 +121,53 @@ def test_log_group_arn_formula_matches_spec(specs: dict[str, EnvironmentSpec], e
         assert value == spec.exec_log_group_arn(cl.name)
 
 
-def test_task_role_policy() -> None:
-    from generator.render import render_modules
-
-    policy = block(render_modules()[CLUSTER], 'resource "aws_iam_policy" "this" {')
+@pytest.mark.parametrize("variant", CLUSTER_MODULES, ids=lambda v: v.name)
+def test_task_role_policy(variant: ClusterModule) -> None:
+    text = _cluster_module(variant)
+    policy = block(text, 'resource "aws_iam_policy" "this" {')
+    key = _key_arn(variant)
     expected = {
         "SsmMessagesChannels": (P.TASK_ROLE_SSM_ACTIONS, '"*"'),
         "FindTheExecLogGroup": (P.TASK_ROLE_LOGS_LIST_ACTIONS, '"*"'),
         "WriteSessionLogsToTheExecLogGroupOnly": (
             P.TASK_ROLE_LOGS_WRITE_ACTIONS,
-            '"${local.exec_log_group_arn}:*"',
+            '"${aws_cloudwatch_log_group.this.arn}:*"',
         ),
-        "DecryptSessionData": (P.TASK_ROLE_KMS_ACTIONS, "local.kms_key_arn"),
-        "PutTranscripts": (P.TASK_ROLE_S3_OBJECT_ACTIONS, '"${local.bucket_arn}/${var.s3.key_prefix}*"'),
-        "CheckBucketEncryption": (P.TASK_ROLE_S3_BUCKET_ACTIONS, "local.bucket_arn"),
-        "EncryptTranscripts": (P.TASK_ROLE_KMS_S3_ACTIONS, "local.kms_key_arn"),
+        "DecryptSessionData": (P.TASK_ROLE_KMS_ACTIONS, key),
     }
+    if variant.s3:
+        expected |= {
+            "PutTranscripts": (
+                P.TASK_ROLE_S3_OBJECT_ACTIONS,
+                '"${aws_s3_bucket.this.arn}/${var.s3.key_prefix}*"',
+            ),
+            "CheckBucketEncryption": (P.TASK_ROLE_S3_BUCKET_ACTIONS, "aws_s3_bucket.this.arn"),
+            "EncryptTranscripts": (P.TASK_ROLE_KMS_S3_ACTIONS, key),
+        }
     assert sids(policy) == list(expected)
     for sid, (acts, resource) in expected.items():
         st = statement(policy, sid)
         assert actions(st) == sorted(acts), sid
         assert attr(st, "Resource") == resource, sid
-    # The S3 statements (and GenerateDataKey) only exist when S3 logging is configured.
-    s3_part = policy[policy.index("var.s3 == null ? [] : [") :]
-    assert "PutTranscripts" in s3_part and "EncryptTranscripts" in s3_part
-    assert "SsmMessagesChannels" not in s3_part
-    attach = block(render_modules()[CLUSTER], 'resource "aws_iam_role_policy_attachment" "this" {')
+    assert "Statement = [" in policy
+    attach = block(text, 'resource "aws_iam_role_policy_attachment" "this" {')
     assert attr(attach, "for_each") == "toset(var.task_role_names)"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_env_renders_the_cluster_modules_it_calls(
+    rendered: dict[str, str], specs: dict[str, EnvironmentSpec], env: str
+) -> None:
+    spec = specs[env]
+    variant = ClusterModule(
+        s3=spec.exec_logging.s3 is not None, existing_key=spec.exec_logging.kms.key_arn is not None
+    )
+    main = rendered[f"envs/{env}/main.tf"]
+    for cl in spec.clusters:
+        assert (
+            attr(block(main, f'module "cluster_{cl.name}" {{'), "source") == f'"../../modules/{variant.name}"'
+        )
+    assert f"modules/{variant.name}/main.tf" in render_env(spec, f"config/{env}.yaml")
 
 
 @pytest.mark.parametrize(
@@ -269,8 +320,9 @@ def test_existing_key_arn_renders_no_key() -> None:
     )
     main = render_env(parse_config(text, "stg.yaml"), "config/stg.yaml")["envs/stg/main.tf"]
     mod = block(main, 'module "cluster_payments" {')
-    assert attr(mod, "key_arn") == f'"{arn}"'
-    assert "alias_name" not in mod
+    assert attr(mod, "kms_key_arn") == f'"{arn}"'
+    assert attr(mod, "source") == '"../../modules/ecs-exec-cluster-existing-key"'
+    assert "alias_name" not in mod and "kms = {" not in mod
 
 
 def test_values_are_escaped_for_hcl() -> None:

@@ -67,3 +67,34 @@ def test_every_env_root_validates(tmp_path: Path) -> None:
         result = tf("validate", "-no-color", cwd=root)
         assert result.returncode == 0, f"{root.name}: {result.stdout}{result.stderr}"
         assert "The configuration is valid" in result.stdout
+
+
+def test_existing_key_variants_validate(tmp_path: Path) -> None:
+    """The two ``*-existing-key`` cluster modules no shipped config calls: rendered from stg (CloudWatch
+    only) and prd (with S3) given an existing key ARN, they pass ``terraform validate``."""
+    arn = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+    files = render_modules()
+    for env, retention in (("stg", 365), ("prd", 731)):
+        text = (
+            (REPO_ROOT / f"config/{env}.yaml")
+            .read_text()
+            .replace(
+                f"  retention_in_days: {retention}\n",
+                f"  retention_in_days: {retention}\n  kms:\n    key_arn: {arn}\n",
+            )
+        )
+        files |= render_env(parse_config(text, f"{env}.yaml"), f"config/{env}.yaml")
+    assert {
+        "modules/ecs-exec-cluster-existing-key/main.tf",
+        "modules/ecs-exec-cluster-s3-existing-key/main.tf",
+    } <= set(files)
+    write_rendered(files, tmp_path)
+    plugin_dir = _plugin_dir()
+    for env in ("stg", "prd"):
+        root = tmp_path / "envs" / env
+        init_args = ["init", "-backend=false", "-input=false", "-no-color"]
+        if plugin_dir:
+            init_args.append(f"-plugin-dir={plugin_dir}")
+        assert tf(*init_args, cwd=root).returncode == 0
+        result = tf("validate", "-no-color", cwd=root)
+        assert result.returncode == 0, f"{env}: {result.stdout}{result.stderr}"

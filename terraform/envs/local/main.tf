@@ -42,7 +42,7 @@ resource "aws_iam_role" "task" {
 ################################################################################
 
 module "cluster_demo-app" {
-  source = "../../modules/ecs-exec-cluster"
+  source = "../../modules/ecs-exec-cluster-s3"
 
   name               = "demo-app"
   container_insights = "enabled"
@@ -71,7 +71,7 @@ module "cluster_demo-app" {
 ################################################################################
 
 module "cluster_demo-batch" {
-  source = "../../modules/ecs-exec-cluster"
+  source = "../../modules/ecs-exec-cluster-s3"
 
   name               = "demo-batch"
   container_insights = "disabled"

@@ -6,7 +6,7 @@
 ################################################################################
 
 module "cluster_payments" {
-  source = "../../modules/ecs-exec-cluster"
+  source = "../../modules/ecs-exec-cluster-s3"
 
   name               = "payments"
   container_insights = "enhanced"
@@ -35,7 +35,7 @@ module "cluster_payments" {
 ################################################################################
 
 module "cluster_checkout" {
-  source = "../../modules/ecs-exec-cluster"
+  source = "../../modules/ecs-exec-cluster-s3"
 
   name               = "checkout"
   container_insights = "enabled"
@@ -64,7 +64,7 @@ module "cluster_checkout" {
 ################################################################################
 
 module "cluster_ledger-batch" {
-  source = "../../modules/ecs-exec-cluster"
+  source = "../../modules/ecs-exec-cluster-s3"
 
   name               = "ledger-batch"
   container_insights = "enabled"

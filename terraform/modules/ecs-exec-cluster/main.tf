@@ -11,15 +11,9 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
 
-  create_kms_key = var.kms.key_arn == null
-  # Always a key ARN (never an alias or a key id): the configured one, or the key created here.
-  kms_key_arn = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms.key_arn
-
   # Built from the name (not read from the log group) because the key policy, which the log
   # group needs first, refers to it.
   exec_log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${var.exec_log_group.name}"
-
-  bucket_arn = var.s3 == null ? null : "arn:${local.partition}:s3:::${var.s3.bucket_name}"
 }
 
 ################################################################################
@@ -36,16 +30,13 @@ resource "aws_ecs_cluster" "this" {
 
   configuration {
     execute_command_configuration {
-      kms_key_id = local.kms_key_arn
+      kms_key_id = aws_kms_key.this.arn
       # Always explicit: left out, the API fills in DEFAULT and the plan never settles.
       logging = "OVERRIDE"
 
       log_configuration {
         cloud_watch_log_group_name     = aws_cloudwatch_log_group.this.name
         cloud_watch_encryption_enabled = true
-        s3_bucket_name                 = var.s3 == null ? null : aws_s3_bucket.this[0].id
-        s3_bucket_encryption_enabled   = var.s3 == null ? null : true
-        s3_key_prefix                  = var.s3 == null ? null : var.s3.key_prefix
       }
     }
   }
@@ -61,19 +52,17 @@ resource "aws_cloudwatch_log_group" "this" {
   name              = var.exec_log_group.name
   retention_in_days = var.exec_log_group.retention_in_days
   # Set at creation: associating a key later needs logs:AssociateKmsKey.
-  kms_key_id = local.kms_key_arn
+  kms_key_id = aws_kms_key.this.arn
 
   tags = var.tags
 }
 
 ################################################################################
-# KMS key (unless an existing key ARN is given): the account administers it, CloudWatch Logs
-# may use it only for the exec log group of this cluster
+# KMS key: the account administers it, CloudWatch Logs may use it only for the exec log group
+# of this cluster
 ################################################################################
 
 resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
-
   description             = "ECS Exec sessions and transcripts of cluster ${var.name}"
   deletion_window_in_days = var.kms.deletion_window_in_days
   enable_key_rotation     = true
@@ -107,89 +96,8 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
   name          = var.kms.alias_name
-  target_key_id = aws_kms_key.this[0].key_id
-}
-
-################################################################################
-# Optional S3 bucket for transcripts: SSE-KMS, versioned, private, TLS only
-################################################################################
-
-resource "aws_s3_bucket" "this" {
-  count = var.s3 == null ? 0 : 1
-
-  bucket = var.s3.bucket_name
-
-  tags = var.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  count = var.s3 == null ? 0 : 1
-
-  bucket = aws_s3_bucket.this[0].id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  count = var.s3 == null ? 0 : 1
-
-  bucket                  = aws_s3_bucket.this[0].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  count = var.s3 == null ? 0 : 1
-
-  bucket = aws_s3_bucket.this[0].id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  count = var.s3 == null ? 0 : 1
-
-  bucket = aws_s3_bucket.this[0].id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = local.kms_key_arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_policy" "this" {
-  count = var.s3 == null ? 0 : 1
-
-  bucket = aws_s3_bucket.this[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-        Condition = {
-          Bool = { "aws:SecureTransport" = "false" }
-        }
-      },
-    ]
-  })
-
-  depends_on = [aws_s3_bucket_public_access_block.this]
+  target_key_id = aws_kms_key.this.key_id
 }
 
 ################################################################################
@@ -202,56 +110,33 @@ resource "aws_iam_policy" "this" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          Sid      = "SsmMessagesChannels"
-          Effect   = "Allow"
-          Action   = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
-          Resource = "*"
-        },
-        {
-          # A list action: scoped to the group, the agent refuses the session.
-          Sid      = "FindTheExecLogGroup"
-          Effect   = "Allow"
-          Action   = ["logs:DescribeLogGroups"]
-          Resource = "*"
-        },
-        {
-          Sid      = "WriteSessionLogsToTheExecLogGroupOnly"
-          Effect   = "Allow"
-          Action   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-          Resource = "${local.exec_log_group_arn}:*"
-        },
-        {
-          Sid      = "DecryptSessionData"
-          Effect   = "Allow"
-          Action   = ["kms:Decrypt"]
-          Resource = local.kms_key_arn
-        },
-      ],
-      var.s3 == null ? [] : [
-        {
-          Sid      = "PutTranscripts"
-          Effect   = "Allow"
-          Action   = ["s3:PutObject"]
-          Resource = "${local.bucket_arn}/${var.s3.key_prefix}*"
-        },
-        {
-          Sid      = "CheckBucketEncryption"
-          Effect   = "Allow"
-          Action   = ["s3:GetEncryptionConfiguration"]
-          Resource = local.bucket_arn
-        },
-        {
-          # The bucket is SSE-KMS: without this the transcript upload fails silently.
-          Sid      = "EncryptTranscripts"
-          Effect   = "Allow"
-          Action   = ["kms:GenerateDataKey"]
-          Resource = local.kms_key_arn
-        },
-      ],
-    )
+    Statement = [
+      {
+        Sid      = "SsmMessagesChannels"
+        Effect   = "Allow"
+        Action   = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+        Resource = "*"
+      },
+      {
+        # A list action: scoped to the group, the agent refuses the session.
+        Sid      = "FindTheExecLogGroup"
+        Effect   = "Allow"
+        Action   = ["logs:DescribeLogGroups"]
+        Resource = "*"
+      },
+      {
+        Sid      = "WriteSessionLogsToTheExecLogGroupOnly"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.this.arn}:*"
+      },
+      {
+        Sid      = "DecryptSessionData"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = aws_kms_key.this.arn
+      },
+    ]
   })
 
   tags = var.tags

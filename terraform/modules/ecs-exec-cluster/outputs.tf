@@ -21,18 +21,18 @@ output "exec_log_group_arn" {
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key of the cluster's exec sessions (created here or given)."
-  value       = local.kms_key_arn
+  description = "ARN of the KMS key of the cluster's exec sessions (created here)."
+  value       = aws_kms_key.this.arn
 }
 
 output "kms_alias_name" {
-  description = "Alias of the key created here (null when an existing key ARN was given)."
-  value       = try(aws_kms_alias.this[0].name, null)
+  description = "Alias of the key created here."
+  value       = try(aws_kms_alias.this.name, null)
 }
 
 output "s3_bucket_name" {
-  description = "Name of the transcript bucket (null without S3 logging)."
-  value       = try(aws_s3_bucket.this[0].id, null)
+  description = "Always null: this module logs transcripts to CloudWatch only."
+  value       = null
 }
 
 output "task_exec_policy_arn" {

@@ -25,31 +25,11 @@ variable "exec_log_group" {
 }
 
 variable "kms" {
-  description = "KMS key for sessions, the log group and the bucket: an existing key ARN, or null to create a key with this alias."
+  description = "The KMS key created here for sessions, the log group: its alias and deletion window."
   type = object({
-    key_arn                 = optional(string)
-    alias_name              = optional(string)
+    alias_name              = string
     deletion_window_in_days = optional(number, 30)
   })
-
-  validation {
-    condition     = var.kms.key_arn != null || var.kms.alias_name != null
-    error_message = "Give kms.key_arn (an existing key) or kms.alias_name (for the key created here)."
-  }
-
-  validation {
-    condition     = var.kms.key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms.key_arn))
-    error_message = "kms.key_arn must be a key ARN, never an alias or a bare key id."
-  }
-}
-
-variable "s3" {
-  description = "Optional S3 copy of the transcripts: bucket created here, and the object key prefix (no leading slash)."
-  type = object({
-    bucket_name = string
-    key_prefix  = string
-  })
-  default = null
 }
 
 variable "task_exec_policy_name" {
