@@ -326,18 +326,26 @@ def new_window(
 def extended_expiry(window: WindowState, *, minutes: int, max_minutes: int, now: datetime) -> datetime:
     """New expiry after ``extend --minutes N``: the current expiry plus N minutes.
 
-    The window may last at most ``max_minutes`` counted from its original opening (``opened_at``;
-    the expiry stands in for a window without one).
+    The window may last at most ``max_minutes`` counted from its original opening (``opened_at``).
+    Without a readable opening time (or one in the future: hand-edited tags) it is counted from
+    ``now``: counting from the expiry would let every ``extend`` add another maximum.
 
     Raises:
-        InvalidValueError: the window has expired, or the new expiry passes the maximum (exit 4).
+        InvalidValueError: the window has expired, its expiry already lies beyond the maximum
+            (hand-edited tags), or the new expiry passes the maximum (exit 4).
     """
     if not window.is_open(now):
         raise InvalidValueError(
             f"the window expired at {iso(window.expires_at)}: it cannot be extended",
             hint="open a new one with `exec-window open`",
         )
-    start = window.opened_at or window.expires_at
+    if window.exceeds_max(now, max_minutes):
+        raise InvalidValueError(
+            f"the window's expiry {iso(window.expires_at)} lies beyond the maximum of {max_minutes} minutes "
+            "(access.max_window_minutes): its tags were edited by hand",
+            hint="close it with `exec-window close` (or `exec-window sweep`) and open a new one",
+        )
+    start = min(window.opened_at, now) if window.opened_at is not None else now
     limit = start + timedelta(minutes=max_minutes)
     wanted = window.expires_at + timedelta(minutes=minutes)
     if wanted > limit:
@@ -372,11 +380,14 @@ def plan_close(
     return tuple(actions)
 
 
-def sweep_reason(mode: ExecMode, facts: ServiceFacts, now: datetime) -> str | None:
+def sweep_reason(
+    mode: ExecMode, facts: ServiceFacts, now: datetime, max_minutes: int | None = None
+) -> str | None:
     """Why ``sweep`` must close ``facts``' window, or None to leave the service alone.
 
     - ``never`` cluster: exec on, or window tags left behind;
-    - ``windowed`` cluster: an expired (or unreadable) window, or exec on without a valid window;
+    - ``windowed`` cluster: an expired (or unreadable) window, a window whose expiry lies beyond
+      ``max_minutes`` from its opening (hand-edited tags), or exec on without a valid window;
     - ``always`` cluster: never swept.
     """
     if mode is ExecMode.ALWAYS:
@@ -388,6 +399,11 @@ def sweep_reason(mode: ExecMode, facts: ServiceFacts, now: datetime) -> str | No
         return "window tags in a cluster whose exec mode is 'never'" if facts.has_window_tags else None
     if window is not None and not window.is_open(now):
         return f"window expired at {iso(window.expires_at)}"
+    if window is not None and max_minutes is not None and window.exceeds_max(now, max_minutes):
+        return (
+            f"window expiry {iso(window.expires_at)} beyond the maximum of {max_minutes} minutes "
+            "(tags edited by hand)"
+        )
     if facts.has_window_tags and window is None:
         return "unreadable window tags"
     if facts.enable_execute_command and window is None:

@@ -10,13 +10,17 @@ The tags are the record any machine can read (``exec-window list`` / ``sweep``, 
 
 ECS tag values allow only letters, digits, spaces and ``+ - = . _ : / @``, up to 256 characters
 (moto does not check this; AWS does): :func:`sanitize_tag_value` makes any text acceptable.
+
+Tags can be edited by hand, so a window is *valid* only while it is open and its expiry lies within
+the environment's maximum (``access.max_window_minutes``) of its opening: an expiry tag rewritten to
+``9999-12-31`` is not a window, and the sweep closes it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ecs_exec.clock import iso, parse_utc
 
@@ -29,6 +33,8 @@ TAG_WINDOW_ID = "ecs-exec:window-id"
 WINDOW_TAG_KEYS = (TAG_EXPIRES_AT, TAG_OPENED_AT, TAG_OPENED_BY, TAG_REASON, TAG_WINDOW_ID)
 
 MAX_TAG_VALUE = 256
+#: Clock skew tolerated between the machine that wrote a window's tags and the one that checks them.
+CLOCK_SKEW = timedelta(minutes=5)
 _NOT_ALLOWED = re.compile(r"[^\w +\-=.:/@]", re.ASCII)
 
 
@@ -59,6 +65,20 @@ class WindowState:
     def is_open(self, now: datetime) -> bool:
         """True while ``now`` (UTC) is before the expiry."""
         return now < self.expires_at
+
+    def latest_expiry(self, now: datetime, max_minutes: int) -> datetime:
+        """The latest expiry a window this tool wrote can have: ``max_minutes`` after its opening
+        (``opened_at``, or ``now`` when it is unknown or in the future), plus :data:`CLOCK_SKEW`."""
+        start = min(self.opened_at, now) if self.opened_at is not None else now
+        return start + timedelta(minutes=max_minutes) + CLOCK_SKEW
+
+    def exceeds_max(self, now: datetime, max_minutes: int) -> bool:
+        """True when the expiry lies beyond :meth:`latest_expiry`: the tags were edited by hand."""
+        return self.expires_at > self.latest_expiry(now, max_minutes)
+
+    def is_valid(self, now: datetime, max_minutes: int | None) -> bool:
+        """Open at ``now`` and (unless ``max_minutes`` is None) within the maximum window length."""
+        return self.is_open(now) and (max_minutes is None or not self.exceeds_max(now, max_minutes))
 
     def seconds_left(self, now: datetime) -> int:
         """Whole seconds until expiry (0 when expired)."""
@@ -109,7 +129,11 @@ def parse_window(tags: dict[str, str]) -> WindowState | None:
     )
 
 
-def has_valid_window(tags: dict[str, str], now: datetime) -> bool:
-    """True when ``tags`` record a window that is open at ``now``: exec on is then in sync."""
+def has_valid_window(tags: dict[str, str], now: datetime, max_minutes: int | None = None) -> bool:
+    """True when ``tags`` record a window that is open at ``now``: exec on is then in sync.
+
+    With ``max_minutes`` (``access.max_window_minutes``) a window whose expiry lies beyond the
+    maximum from its opening (a hand-edited tag) is not valid either.
+    """
     window = parse_window(tags)
-    return window is not None and window.is_open(now)
+    return window is not None and window.is_valid(now, max_minutes)

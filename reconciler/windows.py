@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -45,7 +45,14 @@ from reconciler.window_plan import (
     window_cluster,
     window_event,
 )
-from reconciler.window_tags import WindowState
+from reconciler.window_tags import (
+    TAG_EXPIRES_AT,
+    TAG_OPENED_AT,
+    TAG_OPENED_BY,
+    TAG_REASON,
+    WINDOW_TAG_KEYS,
+    WindowState,
+)
 
 log = logging.getLogger("ecs_exec.windows")
 T = TypeVar("T")
@@ -231,7 +238,7 @@ def open_window(
     facts = aws.describe_service(factory, cluster, service)
     check_controller(facts, "open a window on")
     current = facts.window
-    if current is not None and current.is_open(now):
+    if current is not None and current.is_valid(now, spec.access.max_window_minutes):
         return WindowResult(
             cluster,
             service,
@@ -376,16 +383,19 @@ def extend_window(
     window_cluster(spec, cluster)
     facts = aws.describe_service(factory, cluster, service)
     current = facts.window
-    if current is None or not current.is_open(now):
+    if current is None:
         raise NotFoundError(
             f"no open window on {cluster}/{service} to extend", hint="open one with `exec-window open`"
         )
     expires_at = extended_expiry(
         current, minutes=minutes, max_minutes=spec.access.max_window_minutes, now=now
     )
-    window = replace(current, expires_at=expires_at)
+    # Without a readable opening time the maximum counts from now: record that, so the next extend
+    # counts from the same start instead of from its own now.
+    opened_at = min(current.opened_at, now) if current.opened_at is not None else now.replace(microsecond=0)
+    window = replace(current, expires_at=expires_at, opened_at=opened_at)
     request = schedule_request(
-        spec, cluster, service, expires_at, schedule_description(current.opened_at or now, current.opened_by)
+        spec, cluster, service, expires_at, schedule_description(opened_at, current.opened_by)
     )
     actions = ("move-schedule", "tag", "record-event")
     if dry_run:
@@ -529,23 +539,51 @@ def wait_until_closed(factory: ClientFactory, cluster: str, service: str, waiter
 
 @dataclass(frozen=True)
 class WindowRow:
-    """One window as ``list`` shows it."""
+    """One window as ``list`` shows it.
+
+    Attributes:
+        window: the window read from the tags; None when the tags are unreadable (``raw_tags`` then
+            shows what they say).
+        max_minutes: ``access.max_window_minutes``: an expiry beyond it from the opening is ``invalid``.
+    """
 
     cluster: str
     service: str
-    window: WindowState
+    window: WindowState | None
     enable_execute_command: bool
+    max_minutes: int | None = None
+    raw_tags: Mapping[str, str] = field(default_factory=dict)
+
+    def state(self, now: datetime) -> str:
+        """``open``, ``expired`` (until swept) or ``invalid`` (unreadable or hand-edited tags: sweep closes it)."""
+        if self.window is None or (
+            self.max_minutes is not None and self.window.exceeds_max(now, self.max_minutes)
+        ):
+            return "invalid"
+        return "open" if self.window.is_open(now) else "expired"
 
     def to_dict(self, now: datetime) -> dict[str, Any]:
-        """JSON / table row: who, why, expiry, ``seconds_left`` / ``time_left``, ``state`` (open/expired)."""
-        left = self.window.seconds_left(now)
+        """JSON / table row: who, why, expiry, ``seconds_left`` / ``time_left``, ``state``."""
+        state = self.state(now)
+        if self.window is None:
+            fields: dict[str, Any] = {
+                "expires_at": self.raw_tags.get(TAG_EXPIRES_AT),
+                "opened_at": self.raw_tags.get(TAG_OPENED_AT),
+                "opened_by": self.raw_tags.get(TAG_OPENED_BY, ""),
+                "reason": self.raw_tags.get(TAG_REASON, ""),
+                "seconds_left": 0,
+            }
+        else:
+            fields = _window_fields(self.window, now)
+        left = fields["seconds_left"] if state == "open" else 0
+        fields["seconds_left"] = left
         return {
             "cluster": self.cluster,
             "service": self.service,
-            "state": "open" if self.window.is_open(now) else "expired",
+            "state": state,
             "enableExecuteCommand": self.enable_execute_command,
             "time_left": f"{left // 60}m{left % 60:02d}s",
-            **_window_fields(self.window, now),
+            **fields,
         }
 
 
@@ -558,17 +596,25 @@ def _cluster_services(factory: ClientFactory, cluster: str) -> list[ServiceFacts
 
 
 def list_windows(factory: ClientFactory, spec: EnvironmentSpec) -> list[WindowRow]:
-    """Every window recorded on a service of the config's clusters (open or expired, not yet swept).
+    """Every window recorded on a service of the config's clusters (open, expired or invalid, not yet swept).
 
     Follows ECS ``ListServices`` / ``DescribeServices(include=["TAGS"])``; a cluster missing in ECS is
-    skipped with a warning.
+    skipped with a warning. Services with window tags that cannot be read are listed as ``invalid``.
     """
     rows: list[WindowRow] = []
     for cl in spec.clusters:
         for facts in _cluster_services(factory, cl.name):
-            window = facts.window
-            if window is not None:
-                rows.append(WindowRow(cl.name, facts.service, window, facts.enable_execute_command))
+            if facts.has_window_tags:
+                rows.append(
+                    WindowRow(
+                        cl.name,
+                        facts.service,
+                        facts.window,
+                        facts.enable_execute_command,
+                        spec.access.max_window_minutes,
+                        {k: v for k, v in facts.tags.items() if k in WINDOW_TAG_KEYS},
+                    )
+                )
     return rows
 
 
@@ -608,7 +654,7 @@ def sweep_windows(
         if cl.exec.mode is ExecMode.ALWAYS:
             continue
         for facts in _cluster_services(factory, cl.name):
-            why = sweep_reason(cl.exec.mode, facts, now)
+            why = sweep_reason(cl.exec.mode, facts, now, spec.access.max_window_minutes)
             if why is None:
                 continue
             try:

@@ -312,6 +312,9 @@ def list_cmd(env: str | None, config: str | None, output: str, assume_role: bool
     now = _now()
     factory, _actor = _connect(spec, assume_role)
     rows = [r.to_dict(now) for r in list_windows(factory, spec)]
+    invalid = sum(1 for r in rows if r["state"] == "invalid")
+    if invalid:
+        info(f"{invalid} window(s) with unreadable or hand-edited tags: `exec-window sweep` closes them")
     if output == "json":
         emit_json(rows)
         return
