@@ -19,12 +19,15 @@ def parse_utc(text: str) -> datetime:
     """Parse ISO 8601 (``Z`` or an offset; a naive value is taken as UTC) into an aware UTC datetime.
 
     Raises:
-        ValueError: not ISO 8601.
+        ValueError: not ISO 8601, or not representable in UTC (``0001-01-01T00:00:00+01:00``).
     """
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # a hand-edited tag must read as unreadable, not crash the sweep
+        raise ValueError(f"{text!r} is out of range in UTC") from None
 
 
 def utcnow() -> datetime:

@@ -27,6 +27,7 @@ from reconciler.window_tags import (
 from reconciler.windows import extend_window, list_windows, open_window, sweep_windows
 
 FAR = "9999-12-31T23:59:59Z"
+OVERFLOW = "0001-01-01T00:00:00+01:00"
 
 
 def _retag(session: boto3.Session, cluster: str, name: str, **tags: str) -> None:
@@ -57,6 +58,12 @@ def test_expiry_beyond_the_maximum_is_not_a_valid_window() -> None:
     # a few minutes of clock skew between machines is tolerated
     skewed = {**legit, TAG_OPENED_AT: "2026-11-30T12:03:00Z", TAG_EXPIRES_AT: "2026-11-30T13:03:00Z"}
     assert has_valid_window(skewed, NOW, max_minutes=60)
+
+
+def test_expiry_out_of_range_in_utc_reads_as_unreadable() -> None:
+    assert parse_window({TAG_EXPIRES_AT: OVERFLOW}) is None
+    window = parse_window({TAG_EXPIRES_AT: "2026-11-30T12:30:00Z", TAG_OPENED_AT: OVERFLOW})
+    assert window is not None and window.opened_at is None
 
 
 def test_sweep_reason_names_a_hand_edited_expiry() -> None:
@@ -91,13 +98,22 @@ def test_list_and_sweep_catch_tampered_tags(
     open_window(factory, spec, "demo-app", "adhoc", minutes=30, reason="r", actor=ALICE, now=NOW)
     _retag(moto_account, "demo-app", "api", **{TAG_EXPIRES_AT: FAR})
     _retag(moto_account, "demo-app", "adhoc", **{TAG_EXPIRES_AT: "soon"})
+    # valid ISO 8601 that overflows in UTC: was OverflowError, exit 1 for list, sweep and drift alike
+    _retag(moto_account, "demo-app", "bluegreen", **{TAG_EXPIRES_AT: OVERFLOW})
 
     rows = {r.service: r.to_dict(NOW) for r in list_windows(factory, spec)}
     assert rows["api"]["state"] == "invalid" and rows["api"]["seconds_left"] == 0
     assert rows["adhoc"]["state"] == "invalid" and rows["adhoc"]["expires_at"] == "soon"  # was not listed
+    assert rows["bluegreen"]["state"] == "invalid"
 
     report = sweep_windows(factory, spec, now=NOW, actor=BOB, stop_tasks=False)
-    assert {r.service: r.status for r in report.results} == {"api": "closed", "adhoc": "closed"}
+    assert report.failures == ()
+    assert {r.service: r.status for r in report.results} == {
+        "api": "closed",
+        "adhoc": "closed",
+        "bluegreen": "closed",
+    }
+    assert not set(tags_of(moto_account, "demo-app", "bluegreen")) & set(WINDOW_TAG_KEYS)
     for name in ("api", "adhoc"):
         assert service(moto_account, "demo-app", name)["enableExecuteCommand"] is False
         assert not set(tags_of(moto_account, "demo-app", name)) & set(WINDOW_TAG_KEYS)
