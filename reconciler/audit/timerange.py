@@ -28,11 +28,14 @@ def parse_time(text: str, now: datetime, option: str) -> datetime:
     """``30m`` / ``24h`` / ``7d`` / ``2w`` (that long before ``now``) or ISO 8601 -> aware UTC datetime.
 
     Raises:
-        InvalidValueError: neither form (exit 4), naming ``option``.
+        InvalidValueError: neither form, or an age too large for a date (exit 4), naming ``option``.
     """
     match = _RELATIVE.match(text)
     if match:
-        return now - timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+        try:
+            return now - timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+        except OverflowError:  # 1000000d, 99999999999999999d: before year 1
+            raise InvalidValueError(f"{option}: {text!r} reaches back before the year 1") from None
     try:
         return parse_utc(text)
     except ValueError:

@@ -164,6 +164,10 @@ def test_show_unknown_session_is_exit_4(cli_factory: ClientFactory, config_file:
         (["--grace", "-5"], "--grace"),
         (["show", "bad/id"], "SESSION_ID"),
         (["show", SID_NONE, "--since", "nonsense"], "--since"),
+        # Regressions: ages and times out of the date range were exit 1 ("date value out of range").
+        (["--since", "1000000d"], "--since: '1000000d'"),
+        (["--since", "99999999999999999d"], "--since"),
+        (["--until", "0001-01-01T00:00:00+01:00"], "--until"),
     ],
 )
 def test_bad_input_is_exit_4_before_any_aws_call(
@@ -259,3 +263,20 @@ def test_cloudtrail_failure_is_exit_5(cli_factory: ClientFactory, config_file: P
     result = CliRunner().invoke(main, ["audit", "--config", str(config_file)])
     assert result.exit_code == 5
     assert "cloudtrail:LookupEvents (EventName=ExecuteCommand) failed: AccessDeniedException" in result.stderr
+
+
+def test_malformed_clock_override_is_exit_4_before_any_aws_call(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: a malformed ECS_EXEC_NOW was exit 1 ("Invalid isoformat string").
+    def no_aws(region: str) -> None:
+        raise AssertionError("an AWS client was requested")
+
+    monkeypatch.setattr(audit_cmd, "make_factory", no_aws)
+    monkeypatch.setenv("ECS_EXEC_NOW", "yesterday")
+    result = CliRunner().invoke(main, ["audit", "--config", str(config_file)])
+    assert result.exit_code == 4, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.endswith(
+        "error: ECS_EXEC_NOW: 'yesterday' is not an ISO 8601 time (like 2026-11-30T12:00:00Z); unset it"
+    )
