@@ -10,6 +10,7 @@ to every thread.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from typing import Any
 
@@ -115,8 +116,15 @@ def error_code(exc: BaseException) -> str:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line: ``<Code>: <message>`` for a ClientError, ``str(exc)`` otherwise."""
+    """One line: ``<Code>: <message>`` for a ClientError, ``str(exc)`` otherwise.
+
+    A message that is an HTML page (an endpoint that is not AWS, e.g. moto's 500 for an API it lacks)
+    loses its tags; line breaks become spaces.
+    """
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
-        return f"{err.get('Code', 'ClientError')}: {err.get('Message', '')}".strip()
+        message = str(err.get("Message", ""))
+        if message.lstrip().startswith("<"):
+            message = re.sub(r"<[^>]*>", " ", message)
+        return f"{err.get('Code', 'ClientError')}: {' '.join(message.split())}".strip()
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

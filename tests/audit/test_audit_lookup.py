@@ -115,3 +115,60 @@ def test_throttled_beyond_the_retries_raises_throttling() -> None:
         list(lookup_records(client, "ExecuteCommand", SINCE, UNTIL))
     assert err.value.response["Error"]["Code"] == "ThrottlingException"
     assert len(attempts) == 2
+
+
+def _html_500() -> AWSResponse:
+    """What the embedded moto server answers for an API it does not implement (LookupEvents)."""
+    html = b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n"
+    return AWSResponse(
+        "http://127.0.0.1:5000/", 500, {"Content-Type": "text/html; charset=utf-8"}, _Body(html)
+    )
+
+
+def test_endpoint_without_lookup_events_fails_at_once_in_one_line(plain_factory: ClientFactory) -> None:
+    # Regression: moto's HTML 500 was retried for ~7 s, then printed as a five-line error.
+    from ecs_exec.errors import AwsError
+    from reconciler.audit.report import collect_sessions
+    from reconciler.audit.timerange import TimeRange
+
+    client = plain_factory.client("cloudtrail")
+    attempts: list[int] = []
+
+    def send(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(1)
+        return _html_500()
+
+    client.meta.events.register("before-send.cloudtrail.LookupEvents", send)
+    with pytest.raises(AwsError) as err:
+        collect_sessions(plain_factory, TimeRange(SINCE, UNTIL), [])
+    assert attempts == [1]  # not retried (the factory allows 3 attempts)
+    assert err.value.exit_code == 5
+    message = str(err.value)
+    assert "\n" not in message and "<" not in message
+    assert "does not implement CloudTrail LookupEvents" in message
+
+
+def test_a_real_internal_failure_is_still_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = ClientFactory("us-east-1", max_attempts=2).client("cloudtrail")
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda _seconds: None)  # no backoff wait in tests
+    attempts: list[int] = []
+
+    def send(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(1)
+        return _response(500, {"__type": "InternalFailure", "message": "try again"})
+
+    client.meta.events.register("before-send.cloudtrail.LookupEvents", send)
+    with pytest.raises(ClientError) as err:
+        list(lookup_records(client, "ExecuteCommand", SINCE, UNTIL))
+    assert err.value.response["Error"]["Code"] == "InternalFailure"
+    assert len(attempts) == 2
+
+
+def test_describe_error_of_an_html_answer_is_one_line() -> None:
+    from ecs_exec.aws import describe_error
+
+    html = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Oops</h1>\n"
+    exc = ClientError({"Error": {"Code": "500", "Message": html}}, "LookupEvents")
+    assert describe_error(exc) == "500: 500 Internal Server Error Oops"
+    plain = ClientError({"Error": {"Code": "AccessDenied", "Message": "x <y> z"}}, "LookupEvents")
+    assert describe_error(plain) == "AccessDenied: x <y> z"  # only a message that *is* HTML loses tags
