@@ -90,8 +90,11 @@ def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, 
     return out
 
 
-def tag_intervals(ecs: Any, cluster: str, services: Iterable[str]) -> list[WindowInterval]:
-    """``DescribeServices`` with tags (batches of 10): the window each service's tags record."""
+def tag_intervals(
+    ecs: Any, cluster: str, services: Iterable[str], max_minutes: int | None = None
+) -> list[WindowInterval]:
+    """``DescribeServices`` with tags (batches of 10): the window each service's tags record (at most
+    ``max_minutes`` long)."""
     names = sorted(set(services))
     out: list[WindowInterval] = []
     for i in range(0, len(names), _DESCRIBE_SERVICES_MAX):
@@ -100,7 +103,10 @@ def tag_intervals(ecs: Any, cluster: str, services: Iterable[str]) -> list[Windo
         )
         for svc in resp.get("services", []):
             interval = interval_from_tags(
-                cluster, svc.get("serviceName", ""), parse_window(tags_to_dict(svc.get("tags")))
+                cluster,
+                svc.get("serviceName", ""),
+                parse_window(tags_to_dict(svc.get("tags"))),
+                max_minutes,
             )
             if interval is not None:
                 out.append(interval)
@@ -114,7 +120,7 @@ def load_cluster_windows(
     result = ClusterWindows()
     try:
         events, result.skipped = read_window_events(factory, spec, cluster, until)
-        result.intervals.extend(build_intervals(events))
+        result.intervals.extend(build_intervals(events, spec.access.max_window_minutes))
         result.has_records = bool(events)
     except ClientError as exc:
         result.errors.append(f"{cluster}: cannot read window events (logs:{error_code(exc)})")
@@ -128,7 +134,7 @@ def load_cluster_windows(
             result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
     if result.services:
         try:
-            tagged = tag_intervals(ecs, cluster, result.services.values())
+            tagged = tag_intervals(ecs, cluster, result.services.values(), spec.access.max_window_minutes)
         except ClientError as exc:
             result.errors.append(f"{cluster}: cannot read service tags (ecs:{error_code(exc)})")
         else:

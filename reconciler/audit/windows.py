@@ -10,19 +10,23 @@ The exec-window commands write one JSON log event per change to the stream
 They are read defensively: a line that is not JSON, has an unknown ``event`` or lacks its cluster /
 service / times is skipped (and counted), and ``at`` falls back to the log event's own timestamp.
 The service's tags (:mod:`reconciler.window_tags`) add the latest window even when its events are lost.
+
+Tags can be edited by hand and the events stream lives in the exec log group (task roles may write
+there), so with ``max_minutes`` (``access.max_window_minutes``) no interval lasts longer than the
+maximum (plus clock skew) from its start: an expiry rewritten to ``9999-12-31`` covers nothing more.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from ecs_exec.clock import iso, parse_utc
 from generator.spec import ExecMode
 from reconciler.audit.model import ExecSession, WindowCheck, WindowInterval, WindowStatus
-from reconciler.window_tags import WindowState
+from reconciler.window_tags import CLOCK_SKEW, WindowState
 
 EVENT_KINDS = ("opened", "extended", "closed")
 
@@ -82,11 +86,23 @@ def parse_window_event(message: str, timestamp_ms: int | None = None) -> WindowE
     )
 
 
-def build_intervals(events: Iterable[WindowEvent]) -> list[WindowInterval]:
+def cap_interval(interval: WindowInterval, max_minutes: int | None) -> WindowInterval:
+    """``interval`` trimmed to at most ``max_minutes`` (plus :data:`CLOCK_SKEW`) after its start; as is without a maximum."""
+    if max_minutes is None:
+        return interval
+    try:
+        limit = interval.start + timedelta(minutes=max_minutes) + CLOCK_SKEW
+    except OverflowError:  # a start at the end of time: nothing to trim
+        return interval
+    return interval if interval.end <= limit else replace(interval, end=limit)
+
+
+def build_intervals(events: Iterable[WindowEvent], max_minutes: int | None = None) -> list[WindowInterval]:
     """Replay window events (per cluster/service, in time order) into open intervals.
 
     ``opened`` starts a window until ``expires_at``; ``extended`` moves the end (or starts a window at
-    ``at`` when its ``opened`` event is missing); ``closed`` ends it early.
+    ``at`` when its ``opened`` event is missing); ``closed`` ends it early. Each interval is capped by
+    :func:`cap_interval`.
     """
     by_service: dict[tuple[str, str], list[WindowEvent]] = {}
     for ev in events:
@@ -117,14 +133,18 @@ def build_intervals(events: Iterable[WindowEvent]) -> list[WindowInterval]:
                 current = None
         if current is not None:
             out.append(current)
-    return out
+    return [cap_interval(iv, max_minutes) for iv in out]
 
 
-def interval_from_tags(cluster: str, service: str, window: WindowState | None) -> WindowInterval | None:
-    """The window recorded in a service's tags as an interval (None without an opening time)."""
+def interval_from_tags(
+    cluster: str, service: str, window: WindowState | None, max_minutes: int | None = None
+) -> WindowInterval | None:
+    """The window recorded in a service's tags as an interval (None without an opening time), capped by
+    :func:`cap_interval`."""
     if window is None or window.opened_at is None:
         return None
-    return WindowInterval(cluster, service, window.opened_at, window.expires_at, window.opened_by)
+    interval = WindowInterval(cluster, service, window.opened_at, window.expires_at, window.opened_by)
+    return cap_interval(interval, max_minutes)
 
 
 def check_window(

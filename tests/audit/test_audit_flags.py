@@ -188,3 +188,27 @@ def test_each_flag() -> None:
     assert (
         session_flags(failed, TranscriptStatus.NOT_APPLICABLE, WindowCheck(WindowStatus.NOT_APPLICABLE)) == ()
     )
+
+
+def test_intervals_never_last_longer_than_the_maximum() -> None:
+    # Regression: a window tag rewritten to 9999-12-31 (or a forged event) covered every later session.
+    from reconciler.audit.windows import interval_from_tags
+    from reconciler.window_tags import WindowState
+
+    tampered = WindowState(
+        expires_at=datetime(9999, 12, 31, tzinfo=UTC),
+        opened_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+        opened_by="arn:aws:iam::1:user/w",
+        reason="r",
+        window_id="w",
+    )
+    capped = interval_from_tags("payments", "api", tampered, max_minutes=60)
+    assert capped is not None and capped.end == datetime(2026, 11, 30, 10, 5, tzinfo=UTC)  # + 5 min skew
+    uncapped = interval_from_tags("payments", "api", tampered)
+    assert uncapped is not None and uncapped.end.year == 9999
+
+    forged = [parse_window_event(_event("opened", "2026-11-30T09:00:00Z", "9999-12-31T00:00:00Z"))]
+    [interval] = build_intervals([e for e in forged if e], max_minutes=60)
+    assert not interval.covers(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    at_end_of_time = [parse_window_event(_event("opened", "9999-12-31T23:00:00Z", "9999-12-31T23:30:00Z"))]
+    assert build_intervals([e for e in at_end_of_time if e], max_minutes=60)[0].end.minute == 30

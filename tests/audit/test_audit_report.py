@@ -149,3 +149,25 @@ def test_failed_transcript_lookup_is_partial(factory: ClientFactory, spec: Envir
     rep = run_audit(factory, spec, AuditQuery(RANGE), NOW)
     assert rep.rows[0].transcript_status is TranscriptStatus.ERROR
     assert rep.exit_code is ExitCode.PARTIAL
+
+
+def test_hand_edited_window_tag_does_not_cover_later_sessions(
+    factory: ClientFactory, spec: EnvironmentSpec
+) -> None:
+    # Regression: an expiry tag rewritten to 9999-12-31 made every later session look windowed.
+    window = WindowState(
+        expires_at=datetime(9999, 12, 31, tzinfo=UTC),
+        opened_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+        opened_by="w",
+        reason="r",
+        window_id="x",
+    )
+    task = service_task("payments", "api", tags=window.to_tags())
+    put_stream(spec, "payments", _sid(1), ["x"])
+    late = execute_command(iam_user(), at="2026-11-30T11:30:00Z", task=task, session_id=_sid(1))
+    stub_cloudtrail(factory, [page([late])], [])
+    rep = run_audit(factory, spec, AuditQuery(RANGE), NOW)
+    [row] = rep.rows
+    assert spec.access.max_window_minutes < 150  # 09:00 + the maximum ends before 11:30
+    assert row.window.status is WindowStatus.NONE
+    assert Flag.NO_OPEN_WINDOW in row.flags
