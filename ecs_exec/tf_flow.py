@@ -268,7 +268,10 @@ def apply_env(target: Target, settings: Settings, *, dry_run: bool = False) -> A
 
 def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
     ws = settings.workspace
-    ws.set_backend(settings.endpoint)
+    if ws.set_backend(settings.endpoint):
+        settings.progress(
+            f"    new endpoint {settings.endpoint}: {target.env} starts from an empty local state"
+        )
     fp = fingerprint(target.files, target.config_text, settings.endpoint)
     if ws.saved_plan_fresh(fp) and ws.plan_json.is_file():
         _step(settings.progress, f"using the saved plan {ws.plan_file} (fresh)")
