@@ -31,6 +31,11 @@ UPDATE_SERVICE_TARGET_ARN = "arn:aws:scheduler:::aws-sdk:ecs:updateService"
 LOCK_GRACE = timedelta(minutes=2)
 MAX_SCHEDULE_NAME = 64
 _DESCRIPTION_RE = re.compile(r"opened-at=(?P<at>\S+) by=(?P<by>\S+)")
+_SERVICE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
+#: ``arn:aws:ecs:<region>:<account>:service/<cluster>/<name>`` (or the old ``service/<name>`` form).
+_SERVICE_ARN_RE = re.compile(
+    r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service/(?:(?P<cluster>[^/]+)/)?(?P<name>[^/]+)"
+)
 
 
 class CloseAction(StrEnum):
@@ -147,6 +152,31 @@ def check_reason(reason: str | None) -> str:
     if not text:
         raise InvalidValueError("--reason: required: say why exec is needed (it is recorded)")
     return text
+
+
+def check_service(value: str, cluster: str) -> str:
+    """The ECS service name of ``--service``: a name, or a service ARN of ``cluster`` reduced to its name.
+
+    The name is what keys a window (schedule name, tags' window id, the task group ``service:<name>``),
+    so an ARN must not open a second window on the same service.
+
+    Raises:
+        InvalidValueError: not a service name (1-255 letters, digits, ``-``, ``_``), or the ARN names
+            another cluster (exit 4).
+    """
+    name = value.strip()
+    match = _SERVICE_ARN_RE.fullmatch(name)
+    if match:
+        if match["cluster"] is not None and match["cluster"] != cluster:
+            raise InvalidValueError(
+                f"--service: {value!r} is a service of cluster {match['cluster']!r}, not of --cluster {cluster!r}"
+            )
+        name = match["name"]
+    if not _SERVICE_NAME_RE.fullmatch(name):
+        raise InvalidValueError(
+            f"--service: {value!r} is not an ECS service name (1-255 letters, digits, '-' and '_') or service ARN"
+        )
+    return name
 
 
 def config_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:

@@ -189,7 +189,7 @@ def open_cmd(
     With --wait (default) wait until a task of the new deployment runs with exec and print the
     `aws ecs execute-command` line for it. Opening an open window says so and exits 0.
     """
-    from reconciler.window_plan import check_minutes, check_reason, window_cluster
+    from reconciler.window_plan import check_minutes, check_reason, check_service, window_cluster
     from reconciler.windows import open_window, wait_for_exec_task
 
     spec = _load(env, config)
@@ -198,6 +198,7 @@ def open_cmd(
         minutes if minutes is not None else spec.access.default_window_minutes, spec.access.max_window_minutes
     )
     window_cluster(spec, cluster)
+    service = check_service(service, cluster)
     _check_timeout(wait_timeout)
     now = _now()
     factory, actor = _connect(spec, assume_role)
@@ -230,12 +231,13 @@ def extend_cmd(
     dry_run: bool,
 ) -> None:
     """Move an open window's expiry --minutes later (and its closing schedule)."""
-    from reconciler.window_plan import check_minutes, window_cluster
+    from reconciler.window_plan import check_minutes, check_service, window_cluster
     from reconciler.windows import extend_window
 
     spec = _load(env, config)
     check_minutes(minutes, spec.access.max_window_minutes)
     window_cluster(spec, cluster)
+    service = check_service(service, cluster)
     now = _now()
     factory, actor = _connect(spec, assume_role)
     result = extend_window(
@@ -276,12 +278,13 @@ def close_cmd(
     Closing a closed window changes nothing and exits 0. With --wait (default) wait until no
     running task of the service allows exec.
     """
-    from reconciler.window_plan import check_reason, config_cluster
+    from reconciler.window_plan import check_reason, check_service, config_cluster
     from reconciler.windows import close_window, wait_until_closed
 
     spec = _load(env, config)
     text = check_reason(reason)
     config_cluster(spec, cluster)
+    service = check_service(service, cluster)
     _check_timeout(wait_timeout)
     now = _now()
     factory, actor = _connect(spec, assume_role)

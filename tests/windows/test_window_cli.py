@@ -107,6 +107,13 @@ def _one_error_line(stderr: str, *needles: str) -> None:
         ([*OPEN, "--minutes", "1e3", "--reason", "r"], ("--minutes",)),
         ([*OPEN, "--reason", "r", "--wait-timeout", "soon"], ("--wait-timeout", "'soon'")),
         (["window", "extend", *OPEN[2:], "--minutes", "ten"], ("--minutes", "'ten'")),
+        # Regression: these reached AWS; an ARN even keyed a second window on the same service.
+        ([*OPEN[:-1], "api/x", "--reason", "r"], ("--service", "'api/x'", "not an ECS service name")),
+        ([*OPEN[:-1], "", "--reason", "r"], ("--service",)),
+        (
+            ["window", "close", *OPEN[2:-1], "arn:aws:ecs:us-east-1:123456789012:service/demo-batch/api"],
+            ("--service", "cluster 'demo-batch'"),
+        ),
     ],
 )
 def test_bad_values_exit_4_before_any_aws_call(
@@ -199,3 +206,18 @@ def test_malformed_clock_override_exit_4_before_any_aws_call(
     result = _invoke(exec_window_main, args)
     assert result.exit_code == 4, result.output
     _one_error_line(result.stderr, "ECS_EXEC_NOW", "'tomorrow'")
+
+
+def test_service_arn_is_the_same_window_as_its_name(
+    spec: EnvironmentSpec, moto_account: boto3.Session
+) -> None:
+    # Regression: --service <ARN> was used verbatim: schedule name with ':' (AWS rejects it) and a second
+    # window on the same service.
+    arn = service(moto_account, "demo-app", "api")["serviceArn"]
+    by_arn = _invoke(exec_window_main, [*OPEN[1:-1], arn, "--reason", "r", "--no-wait", "-o", "json"])
+    assert by_arn.exit_code == 0, by_arn.stderr
+    assert json.loads(by_arn.stdout)["service"] == "api"
+    by_name = _invoke(exec_window_main, [*OPEN[1:], "--reason", "r", "--no-wait", "-o", "json"])
+    assert json.loads(by_name.stdout)["status"] == "already-open"
+    [schedule] = schedules(moto_account, spec)
+    assert schedule["Name"].startswith("ecs-exec-demo-app-api-")
