@@ -339,7 +339,8 @@ def wait_for_exec_task(
     Follows ECS ``ListTasks`` / ``DescribeTasks``.
 
     Raises:
-        WaitTimeoutError: no such task within the waiter's timeout (exit 7).
+        WaitTimeoutError: no such task within the waiter's timeout (exit 7); the message says the window
+            is open all the same.
     """
     cluster, service = result.cluster, result.service
 
@@ -349,7 +350,14 @@ def wait_for_exec_task(
         running = sum(1 for t in tasks if t.last_status == "RUNNING")
         return task is not None, task, f"{running} running task(s), none of the new deployment with exec yet"
 
-    task = waiter.until(probe, f"a task of {cluster}/{service} with exec enabled")
+    try:
+        task = waiter.until(probe, f"a task of {cluster}/{service} with exec enabled")
+    except WaitTimeoutError as exc:  # say that the window *is* open: exit 7 alone reads as "nothing happened"
+        until = f" until {iso(result.window.expires_at)}" if result.window else ""
+        raise WaitTimeoutError(
+            f"the window on {cluster}/{service} is open{until}, but {exc.message}",
+            hint=f"{exc.hint}; `exec-window close` closes it now",
+        ) from None
     assert task is not None  # done implies a task
     cl = spec.cluster(cluster)
     configured = next((s.containers for s in cl.services if s.name == service), []) if cl else []

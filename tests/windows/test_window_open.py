@@ -227,5 +227,8 @@ def test_wait_times_out(spec: EnvironmentSpec, factory: ClientFactory, moto_acco
     result = open_window(factory, spec, "demo-app", "api", minutes=30, reason="r", actor=ALICE, now=NOW)
     clock = iter(range(0, 1000, 4))
     waiter = Waiter(timeout_seconds=10, sleep=lambda _s: None, monotonic=lambda: float(next(clock)))
-    with pytest.raises(WaitTimeoutError, match="after 10s"):
+    with pytest.raises(WaitTimeoutError, match="after 10s") as caught:
         wait_for_exec_task(factory, spec, result, waiter)
+    # Regression: exit 7 did not say that the window is open all the same.
+    assert "the window on demo-app/api is open until 2026-11-30T12:30:00Z" in caught.value.message
+    assert caught.value.hint is not None and "exec-window close" in caught.value.hint
