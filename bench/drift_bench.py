@@ -65,6 +65,7 @@ def minimum_calls(n: int, m: int, k: int) -> dict[str, int]:
         "ecs:DescribeClusters": math.ceil(n / 100),
         "logs:DescribeLogGroups": max(1, math.ceil(n / 50)),
         "kms:ListAliases": max(1, math.ceil(n / 100)),
+        "kms:DescribeKey": n,  # one generated key per cluster; KMS has no batch describe
         "ecs:ListServices": n * max(1, math.ceil(m / 100)),
         "ecs:DescribeServices": n * math.ceil(m / 10),
         "ecs:ListTasks": n * max(1, math.ceil(m * k / 100)),

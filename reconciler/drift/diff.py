@@ -112,6 +112,20 @@ def _cluster_findings(spec: EnvironmentSpec, state: ClusterState) -> list[Findin
     return findings
 
 
+def _key_findings(state: ClusterState) -> list[Finding]:
+    """The exec key must be ``Enabled``: disabled or pending deletion, no session can start and the
+    transcripts kept so far become unreadable once it is deleted."""
+    key = state.kms_key
+    if key is None or key.state == "Enabled":
+        return []
+    note = f"key {key.state}" + (f", deletion on {key.deletion_date}" if key.deletion_date else "")
+    return [
+        Finding(
+            state.name, Kind.KMS_KEY, key.arn, "KeyState", "Enabled", key.state, Action.RESTORE_KEY, note=note
+        )
+    ]
+
+
 def _log_group_findings(spec: EnvironmentSpec, state: ClusterState) -> list[Finding]:
     name = spec.exec_log_group_name(state.name)
     group = state.log_group
@@ -221,7 +235,7 @@ def diff_cluster(spec: EnvironmentSpec, state: ClusterState, now: datetime) -> t
         spec: the environment; ``state.name`` must be one of its clusters.
         now: aware UTC time, used to decide whether an exec window is still open.
 
-    Returns findings in a stable order: cluster, log group, services, tasks.
+    Returns findings in a stable order: cluster, KMS key, log group, services, tasks.
 
     Raises:
         KeyError: ``state.name`` is not a configured cluster.
@@ -229,7 +243,7 @@ def diff_cluster(spec: EnvironmentSpec, state: ClusterState, now: datetime) -> t
     cluster = spec.cluster(state.name)
     if cluster is None:
         raise KeyError(state.name)
-    findings = _cluster_findings(spec, state) + _log_group_findings(spec, state)
+    findings = _cluster_findings(spec, state) + _key_findings(state) + _log_group_findings(spec, state)
     if state.cluster is not None:
         findings += _service_and_task_findings(cluster, state, now)
     return tuple(findings)

@@ -1,7 +1,8 @@
 """Runs a drift check or fix over a whole environment: fleet-level reads, then one job per cluster.
 
 Fleet-level reads are batched across clusters (``DescribeClusters`` 100 per call, one
-``DescribeLogGroups`` listing under the environment's prefix, one ``ListAliases`` listing); the
+``DescribeLogGroups`` listing under the environment's prefix, one ``ListAliases`` listing, one
+``DescribeKey`` per distinct exec key); the
 per-cluster work (services, tasks, diff, fix) runs in a bounded thread pool sharing one
 :class:`~ecs_exec.aws.ClientFactory` (boto3 clients are thread-safe; the standard retry mode
 absorbs throttling). A cluster whose calls fail (access denied, throttled after retries) is
@@ -28,6 +29,7 @@ from reconciler.drift.model import (
     ClusterState,
     DriftReport,
     LiveCluster,
+    LiveKey,
     LiveLogGroup,
     Outcome,
     Status,
@@ -100,10 +102,32 @@ def _read_fleet(spec: EnvironmentSpec, factory: ClientFactory) -> _Fleet:
     )
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """``DescribeKey`` of every distinct exec key: its state, or the error that stopped the read."""
+
+    keys: dict[str, LiveKey]
+    errors: dict[str, ClientError | BotoCoreError]
+
+
+def _read_keys(pool: ThreadPoolExecutor, factory: ClientFactory, key_arns: set[str]) -> _Keys:
+    """One ``DescribeKey`` per distinct key (a configured key shared by every cluster is read once)."""
+    futures = {arn: pool.submit(readers.read_key, factory, arn) for arn in sorted(key_arns)}
+    keys: dict[str, LiveKey] = {}
+    errors: dict[str, ClientError | BotoCoreError] = {}
+    for arn, future in futures.items():
+        try:
+            keys[arn] = future.result()
+        except (ClientError, BotoCoreError) as exc:
+            errors[arn] = exc
+    return _Keys(keys, errors)
+
+
 def _handle_cluster(
     spec: EnvironmentSpec,
     factory: ClientFactory,
     fleet: _Fleet,
+    keys: _Keys,
     name: str,
     now: datetime,
     options: RunOptions,
@@ -121,20 +145,24 @@ def _handle_cluster(
         tasks = readers.read_tasks(factory, arn) if live and mode is not ExecMode.ALWAYS else ()
     except (ClientError, BotoCoreError) as exc:
         return ClusterResult(name, errors=(_error(name, exc),))
+    key_arn = fleet.kms_keys.get(name)
     state = ClusterState(
         name=name,
         arn=arn,
-        kms_key_arn=fleet.kms_keys.get(name),
+        kms_key_arn=key_arn,
         cluster=live,
         log_group=fleet.log_groups.get(spec.exec_log_group_name(name)),
         services=services,
         tasks=tasks,
+        kms_key=keys.keys.get(key_arn) if key_arn else None,
     )
     findings = diff_cluster(spec, state, now)
     if options.fix:
         outcomes, errors = fix_cluster(factory, spec, state, findings, options.fix_options, close_window)
     else:
         outcomes, errors = tuple(Outcome(f, Status.DRIFT) for f in findings), ()
+    if key_arn in keys.errors:  # the rest was still checked: a partial failure (exit 6), not a stop
+        errors += (_error(name, keys.errors[key_arn], "DescribeKey"),)
     return ClusterResult(name, outcomes, errors, services_read=len(services), tasks_read=len(tasks))
 
 
@@ -164,8 +192,9 @@ def run_drift(
     names = [c.name for c in spec.clusters]
     results: dict[str, ClusterResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(options.concurrency, len(names)))) as pool:
+        keys = _read_keys(pool, factory, {k for k in fleet.kms_keys.values() if k is not None})
         futures = {
-            pool.submit(_handle_cluster, spec, factory, fleet, name, now, options, close_window): name
+            pool.submit(_handle_cluster, spec, factory, fleet, keys, name, now, options, close_window): name
             for name in names
         }
         for done, future in enumerate(as_completed(futures), start=1):

@@ -29,7 +29,16 @@ from generator.expected import expected_execute_command_configuration
 from generator.spec import EnvironmentSpec
 from reconciler import windows
 from reconciler.drift.diff import EXEC_CONFIG
-from reconciler.drift.model import Action, ClusterError, ClusterState, Finding, Kind, Outcome, Status
+from reconciler.drift.model import (
+    KEY_NOT_FOUND,
+    Action,
+    ClusterError,
+    ClusterState,
+    Finding,
+    Kind,
+    Outcome,
+    Status,
+)
 
 log = logging.getLogger("ecs_exec.drift")
 
@@ -63,6 +72,18 @@ def manual_message(finding: Finding, environment: str) -> str:
     """What a person must do about a finding ``drift fix`` does not carry out itself."""
     if finding.action is Action.RUN_MAKE_APPLY:
         return f"{finding.note or 'created by Terraform'}: run make apply ENV={environment}"
+    if finding.action is Action.RESTORE_KEY:
+        if finding.live == KEY_NOT_FOUND:
+            return (
+                f"{finding.note}: run make apply ENV={environment} (a generated key) "
+                "or fix exec_logging.kms.key_arn"
+            )
+        cancel = (
+            f"aws kms cancel-key-deletion --key-id {finding.resource} && "
+            if finding.live == "PendingDeletion"
+            else ""
+        )
+        return f"{finding.note}: {cancel}aws kms enable-key --key-id {finding.resource}"
     return (
         f"{finding.service}: deploymentController rejects forceNewDeployment: set enableExecuteCommand="
         f"{str(finding.desired).lower()} in the service definition and start a new deployment "

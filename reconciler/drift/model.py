@@ -22,6 +22,7 @@ class Kind(StrEnum):
     LOG_GROUP = "log_group"
     SERVICE = "service"
     TASK = "task"
+    KMS_KEY = "kms_key"
 
 
 class Action(StrEnum):
@@ -34,11 +35,14 @@ class Action(StrEnum):
     STOP_TASK = "StopTask"  #: only with --stop-tasks
     RUN_MAKE_APPLY = "run make apply"  #: missing cluster / log group / key: Terraform creates it
     NEW_CODEDEPLOY_DEPLOYMENT = "new CodeDeploy deployment"  #: CODE_DEPLOY / EXTERNAL services
+    #: exec key disabled / pending deletion: a person cancels the deletion and enables it (never
+    #: ``make apply``: a new key cannot decrypt the transcripts kept so far).
+    RESTORE_KEY = "restore KMS key"
 
     @property
     def automatic(self) -> bool:
         """True when ``drift fix`` can carry the action out itself."""
-        return self not in (Action.RUN_MAKE_APPLY, Action.NEW_CODEDEPLOY_DEPLOYMENT)
+        return self not in (Action.RUN_MAKE_APPLY, Action.NEW_CODEDEPLOY_DEPLOYMENT, Action.RESTORE_KEY)
 
 
 class Status(StrEnum):
@@ -71,6 +75,20 @@ class LiveLogGroup:
     arn: str
     kms_key_id: str | None
     retention_in_days: int | None
+
+
+#: ``LiveKey.state`` of a key ``DescribeKey`` does not find (deleted).
+KEY_NOT_FOUND = "NotFound"
+
+
+@dataclass(frozen=True)
+class LiveKey:
+    """An exec KMS key from ``DescribeKey``: ``KeyState`` (``Enabled``, ``Disabled``,
+    ``PendingDeletion``, ... or :data:`KEY_NOT_FOUND`) and ``DeletionDate`` (ISO 8601 UTC, or None)."""
+
+    arn: str
+    state: str
+    deletion_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,7 @@ class ClusterState:
         kms_key_arn: the desired key ARN (configured, or resolved from the generator's alias);
             None when the alias does not exist (the key is missing: run make apply).
         cluster: None when the cluster does not exist (or is INACTIVE).
+        kms_key: the key's state (None: not read, e.g. its DescribeKey failed).
     """
 
     name: str
@@ -115,6 +134,7 @@ class ClusterState:
     log_group: LiveLogGroup | None
     services: tuple[LiveService, ...] = ()
     tasks: tuple[LiveTask, ...] = ()
+    kms_key: LiveKey | None = None
 
 
 @dataclass(frozen=True)

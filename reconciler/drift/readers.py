@@ -19,7 +19,14 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ecs_exec.aws import ClientFactory
-from reconciler.drift.model import LiveCluster, LiveLogGroup, LiveService, LiveTask
+from reconciler.drift.model import (
+    KEY_NOT_FOUND,
+    LiveCluster,
+    LiveKey,
+    LiveLogGroup,
+    LiveService,
+    LiveTask,
+)
 from reconciler.window_tags import tags_to_dict
 
 T = TypeVar("T")
@@ -50,6 +57,8 @@ LOG_GROUPS = Reader(
     "log_group", None, "logs:DescribeLogGroups", "logGroupName", 50, ("logs:DescribeLogGroups",)
 )
 KMS_ALIASES = Reader("kms_alias", None, "kms:ListAliases", "AliasName", 100, ("kms:ListAliases",))
+#: One ``DescribeKey`` per distinct exec key (KMS has no batch describe): its ``KeyState``.
+KMS_KEYS = Reader("kms_key", None, "kms:DescribeKey", "KeyId", 1, ("kms:DescribeKey",))
 SERVICES = Reader(
     "service",
     "ecs:ListServices",
@@ -62,7 +71,7 @@ TASKS = Reader(
     "task", "ecs:ListTasks", "ecs:DescribeTasks", "taskArn", 100, ("ecs:ListTasks", "ecs:DescribeTasks")
 )
 
-READERS: tuple[Reader, ...] = (CLUSTERS, LOG_GROUPS, KMS_ALIASES, SERVICES, TASKS)
+READERS: tuple[Reader, ...] = (CLUSTERS, LOG_GROUPS, KMS_ALIASES, KMS_KEYS, SERVICES, TASKS)
 
 #: IAM actions every reader together needs (the nightly drift role must allow them).
 PERMISSIONS: tuple[str, ...] = tuple(sorted({p for r in READERS for p in r.permissions}))
@@ -159,6 +168,24 @@ def read_kms_aliases(factory: ClientFactory, prefix: str) -> dict[str, str]:
         for a in page.get("Aliases", [])
         if a["AliasName"].startswith(prefix) and a.get("TargetKeyId")
     }
+
+
+def read_key(factory: ClientFactory, key_arn: str) -> LiveKey:
+    """One exec key's ``KeyMetadata.KeyState`` and ``DeletionDate`` (``kms:DescribeKey``); a key
+    ``DescribeKey`` answers ``NotFoundException`` for (deleted) reads as :data:`~.model.KEY_NOT_FOUND`.
+
+    Raises:
+        ClientError / BotoCoreError: any other failure (access denied, throttled after retries).
+    """
+    try:
+        meta = factory.client("kms").describe_key(KeyId=key_arn).get("KeyMetadata") or {}
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "NotFoundException":
+            return LiveKey(key_arn, KEY_NOT_FOUND)
+        raise
+    state = meta.get("KeyState") or ("Enabled" if meta.get("Enabled", True) else "Disabled")
+    deletion = meta.get("DeletionDate")
+    return LiveKey(key_arn, str(state), f"{deletion:%Y-%m-%dT%H:%M:%SZ}" if deletion else None)
 
 
 def read_services(factory: ClientFactory, cluster_arn: str) -> tuple[LiveService, ...]:
