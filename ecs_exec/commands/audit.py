@@ -28,12 +28,21 @@ def make_factory(region: str) -> Any:
 
 
 def _grace(text: str) -> int:
+    from reconciler.audit.timerange import EVENT_HISTORY_DAYS
+
     try:
         value = int(text)
     except ValueError:
         value = -1
     if value < 0:
         raise InvalidValueError(f"--grace: {text!r} is not a whole number of minutes >= 0")
+    # Longer than the CloudTrail history it means nothing (and a huge value overflowed a timedelta: exit 1).
+    limit = EVENT_HISTORY_DAYS * 24 * 60
+    if value > limit:
+        raise InvalidValueError(
+            f"--grace: {value} minutes is longer than the {EVENT_HISTORY_DAYS}-day CloudTrail history "
+            f"(at most {limit})"
+        )
     return value
 
 

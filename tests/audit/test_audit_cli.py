@@ -162,6 +162,7 @@ def test_show_unknown_session_is_exit_4(cli_factory: ClientFactory, config_file:
         (["--until", "whenever"], "--until: cannot parse"),
         (["--cluster", "nope"], "--cluster: unknown cluster 'nope'"),
         (["--grace", "-5"], "--grace"),
+        (["--grace", "999999999999999999999"], "--grace: 999999999999999999999 minutes is longer"),
         (["show", "bad/id"], "SESSION_ID"),
         (["show", SID_NONE, "--since", "nonsense"], "--since"),
         # Regressions: ages and times out of the date range were exit 1 ("date value out of range").
