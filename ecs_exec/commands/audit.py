@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from ecs_exec.cli_common import OperatorGroup, env_options, run_exit
-from ecs_exec.errors import ExitCode, InvalidValueError, NotFoundError
+from ecs_exec.errors import AwsError, ExitCode, InvalidValueError, NotFoundError
 
 #: IAM actions of the CLI itself on top of :data:`reconciler.audit.report.PERMISSIONS`.
 PERMISSIONS = ("sts:GetCallerIdentity",)
@@ -170,7 +170,8 @@ def show(
     """Print the transcript of SESSION_ID with its header (who, when, where).
 
     Exit 3 when the session is older than 60 minutes and has no transcript; exit 4 when neither a
-    CloudTrail record nor a transcript of SESSION_ID exists.
+    CloudTrail record nor a transcript of SESSION_ID exists; exit 6 when CloudTrail could not be read
+    but the transcript was found (printed without who/when).
     """
     from ecs_exec.output import emit_json, info
     from reconciler.audit.flags import DEFAULT_GRACE_MINUTES, transcript_status
@@ -185,7 +186,13 @@ def show(
         )
     spec, now, rng = _prepare(env, config, since, until, cluster)
     factory = _connect(spec)
-    session = find_session(factory, session_id, rng)
+    # A reviewer may read transcripts without cloudtrail:LookupEvents (or the endpoint lacks it, as
+    # moto does): still show the transcript, say what is missing, exit 6.
+    lookup_error: AwsError | None = None
+    try:
+        session = find_session(factory, session_id, rng)
+    except AwsError as exc:
+        session, lookup_error = None, exc
     if session is not None and session.cluster:
         clusters = [session.cluster]
     else:
@@ -195,6 +202,8 @@ def show(
         ref = find_transcript(factory, spec, name, session_id)
         if ref.found:
             break
+    if session is None and not ref.found and lookup_error is not None:
+        raise lookup_error
     if session is None and not ref.found:
         raise NotFoundError(
             f"SESSION_ID: no CloudTrail record of {session_id} since {rng.since:%Y-%m-%dT%H:%M:%SZ} "
@@ -222,6 +231,9 @@ def show(
         click.echo(show_header(session, session_id, ref) + text, nl=False)
     if ref.error:
         info(f"note: transcript lookup failed: {ref.error}")
+        run_exit(ExitCode.PARTIAL)
+    if lookup_error is not None:
+        info(f"note: no header from CloudTrail (who, when): {lookup_error}")
         run_exit(ExitCode.PARTIAL)
     if session is not None and not ref.found:
         status = transcript_status(session, ref, now, DEFAULT_GRACE_MINUTES)

@@ -281,3 +281,27 @@ def test_malformed_clock_override_is_exit_4_before_any_aws_call(
     assert line.endswith(
         "error: ECS_EXEC_NOW: 'yesterday' is not an ISO 8601 time (like 2026-11-30T12:00:00Z); unset it"
     )
+
+
+def _deny_cloudtrail(factory: ClientFactory) -> None:
+    from botocore.exceptions import ClientError
+
+    def deny(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "LookupEvents")
+
+    factory.client("cloudtrail").meta.events.register_first("before-call.cloudtrail.LookupEvents", deny)
+
+
+def test_show_without_cloudtrail_still_prints_the_transcript(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    # Regression: no cloudtrail:LookupEvents (or moto, which lacks it) made `show` exit 5 with no transcript.
+    _seed(spec)
+    _deny_cloudtrail(cli_factory)
+    result = _run(["audit", "show", SID_LOGS, "--config", str(config_file), "--cluster", "payments"])
+    assert result.exit_code == 6
+    assert "$ cat /etc/hostname\nip-10-0-1-5\n" in result.stdout
+    assert "no header from CloudTrail" in result.stderr and "AccessDeniedException" in result.stderr
+    missing = _run(["audit", "show", SID_NONE, "--config", str(config_file), "--cluster", "payments"])
+    assert missing.exit_code == 5  # no transcript either: the CloudTrail failure is the answer
+    assert "cloudtrail:LookupEvents" in missing.stderr
