@@ -71,3 +71,24 @@ def test_access_denied_is_recorded_not_raised(factory: ClientFactory, spec: Envi
 def test_stream_found_by_prefix(factory: ClientFactory, spec: EnvironmentSpec, stream: str) -> None:
     put_stream(spec, "payments", stream, ["x"])
     assert find_transcript(factory, spec, "payments", SID).log_stream == stream
+
+
+def test_a_shortened_id_never_finds_another_sessions_transcript(
+    factory: ClientFactory, spec: EnvironmentSpec
+) -> None:
+    # Regression: lookups by prefix made `audit show ecs-execute-command` print SID's transcript under
+    # the short id, and `audit show exec` print the window-events stream.
+    put_stream(spec, "payments", SID, ["secret"])
+    put_object(spec, "payments", f"exec-sessions/{SID}.log", "secret\n")
+    put_stream(spec, "payments", spec.windows.events_stream_name, ['{"event": "opened"}'])
+    short = find_transcript(factory, spec, "payments", "ecs-execute-command")
+    assert (short.log_stream, short.s3_key, short.found) == (None, None, False)
+    assert find_transcript(factory, spec, "payments", "exec").log_stream is None
+    assert find_transcript(factory, spec, "payments", SID[:-3]).log_stream is None
+
+
+def test_suffixed_s3_object_of_the_same_session_is_found(
+    factory: ClientFactory, spec: EnvironmentSpec
+) -> None:
+    put_object(spec, "payments", f"exec-sessions/{SID}-part2.log", "x\n")
+    assert find_transcript(factory, spec, "payments", SID).s3_key == f"exec-sessions/{SID}-part2.log"
