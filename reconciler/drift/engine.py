@@ -11,6 +11,7 @@ recorded with its error and the others carry on.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from ecs_exec.aws import ClientFactory, describe_error, error_code
 from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.drift import readers
 from reconciler.drift.diff import diff_cluster, unmanaged_clusters
-from reconciler.drift.fix import CloseWindow, FixOptions, fix_cluster, window_closer
+from reconciler.drift.fix import CloseWindow, FixOptions, check_stop, fix_cluster, window_closer
 from reconciler.drift.model import (
     ClusterError,
     ClusterResult,
@@ -132,7 +133,9 @@ def _handle_cluster(
     now: datetime,
     options: RunOptions,
     close_window: CloseWindow | None,
+    stop: threading.Event,
 ) -> ClusterResult:
+    check_stop(stop)
     if name in fleet.cluster_errors:
         return ClusterResult(name, errors=(fleet.cluster_errors[name],))
     if fleet.shared_error is not None:
@@ -142,6 +145,7 @@ def _handle_cluster(
     mode = spec.cluster(name).exec.mode  # type: ignore[union-attr]  # name comes from spec.clusters
     try:
         services = readers.read_services(factory, arn) if live else ()
+        check_stop(stop)
         tasks = readers.read_tasks(factory, arn) if live and mode is not ExecMode.ALWAYS else ()
     except (ClientError, BotoCoreError) as exc:
         return ClusterResult(name, errors=(_error(name, exc),))
@@ -158,7 +162,9 @@ def _handle_cluster(
     )
     findings = diff_cluster(spec, state, now)
     if options.fix:
-        outcomes, errors = fix_cluster(factory, spec, state, findings, options.fix_options, close_window)
+        outcomes, errors = fix_cluster(
+            factory, spec, state, findings, options.fix_options, close_window, stop=stop
+        )
     else:
         outcomes, errors = tuple(Outcome(f, Status.DRIFT) for f in findings), ()
     if key_arn in keys.errors:  # the rest was still checked: a partial failure (exit 6), not a stop
@@ -174,6 +180,7 @@ def run_drift(
     progress: Progress | None = None,
     close_window: CloseWindow | None = None,
     actor: str = "ecs-exec drift fix",
+    stop: threading.Event | None = None,
 ) -> DriftReport:
     """Check (or fix) every configured cluster of ``spec`` and list the unmanaged ones.
 
@@ -182,10 +189,17 @@ def run_drift(
         now: aware UTC time (exec windows open at ``now`` keep exec on in sync).
         close_window: closes a windowed service left open; default :func:`reconciler.drift.fix.window_closer`.
         actor: who runs the fix (caller ARN), recorded in the window-closed events.
+        stop: set when the run is interrupted (default: a new event); running cluster jobs stop
+            before their next read or fix call.
 
     Returns a :class:`DriftReport`; AWS failures are inside it (per cluster), never raised.
+
+    Raises:
+        KeyboardInterrupt: Ctrl-C (or ``progress`` raised it): clusters not started are cancelled,
+            running ones stop before their next call (no fix is started after the interrupt).
     """
     options = options or RunOptions()
+    stop = stop or threading.Event()
     if options.fix and close_window is None:
         close_window = window_closer(factory, spec, now, actor, options.fix_options.stop_tasks)
     fleet = _read_fleet(spec, factory)
@@ -194,13 +208,22 @@ def run_drift(
     with ThreadPoolExecutor(max_workers=max(1, min(options.concurrency, len(names)))) as pool:
         keys = _read_keys(pool, factory, {k for k in fleet.kms_keys.values() if k is not None})
         futures = {
-            pool.submit(_handle_cluster, spec, factory, fleet, keys, name, now, options, close_window): name
+            pool.submit(
+                _handle_cluster, spec, factory, fleet, keys, name, now, options, close_window, stop
+            ): name
             for name in names
         }
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(done, len(names))
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress is not None:
+                    progress(done, len(names))
+        except BaseException:
+            # Ctrl-C: leaving the ``with`` waits for the pool, which would otherwise run every queued
+            # cluster (and its fixes) first. Cancel what has not started; stop what runs.
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop.set()
+            raise
     return DriftReport(
         command="fix" if options.fix else "check",
         environment=spec.environment,

@@ -16,6 +16,7 @@ on stderr with its before/after values; ``--dry-run`` logs the same lines and ca
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +61,16 @@ CloseWindow = Callable[[str, str], Sequence[str]]
 CLOSE_WINDOW_PERMISSIONS: tuple[str, ...] = windows.CLOSE_PERMISSIONS
 
 
+class Stopped(Exception):
+    """The run was interrupted (Ctrl-C): a cluster job ends before its next AWS call."""
+
+
+def check_stop(stop: threading.Event | None) -> None:
+    """Raise :class:`Stopped` when ``stop`` is set (checked before every read phase and fix call)."""
+    if stop is not None and stop.is_set():
+        raise Stopped
+
+
 @dataclass(frozen=True)
 class FixOptions:
     """``--dry-run``: log the actions, call nothing. ``--stop-tasks``: stop tasks that still allow exec."""
@@ -101,7 +112,9 @@ class _Fixer:
         state: ClusterState,
         options: FixOptions,
         close_window: CloseWindow | None,
+        stop: threading.Event | None = None,
     ) -> None:
+        self.stop = stop
         self.factory = factory
         self.spec = spec
         self.state = state
@@ -118,6 +131,7 @@ class _Fixer:
 
         Returns True when the call succeeded (or would have, in dry-run).
         """
+        check_stop(self.stop)
         prefix = "[dry-run] would " if self.options.dry_run else ""
         for f in findings:
             log.info(
@@ -232,13 +246,18 @@ def fix_cluster(
     findings: Sequence[Finding],
     options: FixOptions,
     close_window: CloseWindow | None = None,
+    *,
+    stop: threading.Event | None = None,
 ) -> tuple[tuple[Outcome, ...], tuple[ClusterError, ...]]:
     """Fix the ``findings`` of one cluster (from :func:`reconciler.drift.diff.diff_cluster`).
 
     Returns one outcome per finding (FIXED, DRY_RUN, MANUAL, SKIPPED or FAILED) and the AWS errors
     met (one per failed call; the remaining actions are still attempted).
+
+    Raises:
+        Stopped: ``stop`` was set (Ctrl-C); no call is started after that.
     """
-    fixer = _Fixer(factory, spec, state, options, close_window)
+    fixer = _Fixer(factory, spec, state, options, close_window, stop)
     fixer.run(findings)
     order = {id(f): i for i, f in enumerate(findings)}
     outcomes = sorted(fixer.outcomes, key=lambda o: order.get(id(o.finding), len(order)))
