@@ -71,6 +71,14 @@ class OperatorGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.BadParameter as exc:
+            if isinstance(exc, click.MissingParameter):
+                raise  # a missing option stays click's usage error (exit 2)
+            # An invalid option *value* (--output garbage, --concurrency abc): one line, exit 4 (README).
+            opts = exc.param.opts if exc.param is not None else []
+            name = opts[0] if opts else (exc.param_hint or "value")
+            click.echo(f"{ctx.find_root().info_name}: error: {name}: {exc.message}", err=True)
+            sys.exit(ExitCode.INVALID)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:

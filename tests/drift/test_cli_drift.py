@@ -34,6 +34,25 @@ def test_bad_concurrency_is_exit_4_before_any_aws_call(monkeypatch: pytest.Monke
     assert result.exit_code == 4 and "--concurrency" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["check", "--env", "local", "--output", "garbage"], "--output"),
+        (["check", "--env", "local", "--concurrency", "abc"], "--concurrency"),
+        (["fix", "--env", "local", "--concurrency", "1000"], "--concurrency"),
+        (["check", "--config", "."], "--config"),  # a directory
+    ],
+)
+def test_invalid_option_values_are_one_line_exit_4(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], option: str
+) -> None:
+    # Was click's exit 2 with a three-line usage message for --output garbage / --concurrency abc.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    result = _drift(*args)
+    assert result.exit_code == 4
+    assert f": error: {option}: " in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_no_credentials_is_exit_5(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         monkeypatch.delenv(var, raising=False)
