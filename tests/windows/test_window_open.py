@@ -25,7 +25,7 @@ from ecs_exec.errors import InvalidValueError, NotFoundError, WaitTimeoutError
 from generator.spec import EnvironmentSpec
 from reconciler.window_plan import UPDATE_SERVICE_TARGET_ARN, schedule_name
 from reconciler.window_tags import TAG_EXPIRES_AT, TAG_OPENED_AT, TAG_OPENED_BY, TAG_REASON, TAG_WINDOW_ID
-from reconciler.windows import Waiter, extend_window, open_window, wait_for_exec_task
+from reconciler.windows import Waiter, WindowResult, extend_window, open_window, wait_for_exec_task
 
 
 def test_open_creates_schedule_tags_flag_and_event(
@@ -98,7 +98,7 @@ def test_open_twice_is_one_window(
 def test_two_openers_at_once_end_with_one_window(spec: EnvironmentSpec, moto_account: boto3.Session) -> None:
     """Bob's open runs while Alice's is between creating the schedule and tagging: Bob backs off."""
     plain = ClientFactory(spec.region, session=boto3.Session(region_name=spec.region))
-    bob_results = []
+    bob_results: list[WindowResult] = []
 
     def bob_opens_now(**_: object) -> None:
         if not bob_results:
