@@ -68,7 +68,8 @@ def _iam_outcome(answers: list[Answer], who: str, fix: str, *, unevaluable: str)
     decision = worst(answers)
     if decision is Decision.ALLOWED:
         return passed(f"{who} may {', '.join(sorted({a.action for a in answers}))}")
-    problems = "; ".join(a.explanation for a in answers if a.decision is not Decision.ALLOWED)
+    # one line per distinct problem (the same unreadable principal answers every question alike)
+    problems = "; ".join(dict.fromkeys(a.explanation for a in answers if a.decision is not Decision.ALLOWED))
     if decision in (Decision.DENIED, Decision.NOT_ALLOWED):
         return fail(f"{who}: {problems}", fix)
     if decision is None:
@@ -110,8 +111,13 @@ def client_session_manager_plugin(ctx: Context) -> Outcome:
             "session-manager-plugin not found on PATH: every execute-command fails", PLUGIN_INSTALL_HINT
         )
     code, out = ctx.tools.run([path, "--version"])
-    version = out.strip().splitlines()[0] if code == 0 and out.strip() else "version unknown"
-    return passed(f"session-manager-plugin {version} at {path}")
+    first = out.strip().splitlines()[0][:120] if out.strip() else ""
+    if code != 0:  # e.g. a binary for another architecture ("Exec format error"), or a broken install
+        return warn(
+            f"session-manager-plugin at {path} does not run (`--version` exit {code}): {first or 'no output'}",
+            PLUGIN_INSTALL_HINT,
+        )
+    return passed(f"session-manager-plugin {first or 'version unknown'} at {path}")
 
 
 # ---------------------------------------------------------------- caller
@@ -171,7 +177,7 @@ def caller_ssm_start_session(ctx: Context) -> Outcome:
     decision = worst(answers)
     if decision in (Decision.DENIED, Decision.NOT_ALLOWED):
         return passed(f"{caller} may not ssm:StartSession on ECS tasks")
-    detail = "; ".join(a.explanation for a in answers)
+    detail = "; ".join(dict.fromkeys(a.explanation for a in answers))
     fix = "deny ssm:StartSession on arn:aws:ecs:*:*:task/* to the caller (the operator policy does)"
     if decision is None:
         return warn(f"cannot be evaluated: {detail}", fix)
@@ -632,6 +638,18 @@ def _c(check_id: str, fn: CheckFn) -> Check:
     return Check(check_id, check_id.split(".", 1)[0], fn)
 
 
+def _needs_task_definition(fn: CheckFn) -> CheckFn:
+    """SKIP ``fn`` when no task definition is known (an ``EXTERNAL`` service without a running task
+    keeps it in its task sets), instead of judging an empty one (a vacuous PASS, or "no task role")."""
+
+    def run(ctx: Context) -> Outcome:
+        if ctx.target.task_definition_arn is None:
+            return skip("no task definition: the service has none (EXTERNAL: its task sets hold it)")
+        return fn(ctx)
+
+    return run
+
+
 #: Every check, in the order they run and are reported.
 CHECKS: tuple[Check, ...] = (
     _c("client.aws-cli", client_aws_cli),
@@ -643,7 +661,7 @@ CHECKS: tuple[Check, ...] = (
     _c("cluster.exec-configuration", cluster_exec_configuration),
     _c("cluster.log-group", cluster_log_group),
     _c("cluster.s3-bucket", cluster_s3_bucket),
-    _c("task.role", task_role),
+    _c("task.role", _needs_task_definition(task_role)),
     _c("task.role.ssmmessages", task_role_ssmmessages),
     _c("task.role.logs-describe", task_role_logs_describe),
     _c("task.role.logs-write", task_role_logs_write),
@@ -655,10 +673,10 @@ CHECKS: tuple[Check, ...] = (
     _c("task.enable-execute-command", task_enable_execute_command),
     _c("task.platform-version", task_platform_version),
     _c("task.managed-agent", task_managed_agent),
-    _c("task.init-process", task_init_process),
-    _c("task.readonly-root-filesystem", task_readonly_root_filesystem),
-    _c("task.aws-credentials", task_aws_credentials),
-    _c("task.pid-mode", task_pid_mode),
-    _c("task.network", task_network),
+    _c("task.init-process", _needs_task_definition(task_init_process)),
+    _c("task.readonly-root-filesystem", _needs_task_definition(task_readonly_root_filesystem)),
+    _c("task.aws-credentials", _needs_task_definition(task_aws_credentials)),
+    _c("task.pid-mode", _needs_task_definition(task_pid_mode)),
+    _c("task.network", _needs_task_definition(task_network)),
     _c("service.deployment-controller", service_deployment_controller),
 )

@@ -73,10 +73,11 @@ class Target:
 
     @property
     def task_definition_arn(self) -> str | None:
-        """The task's task definition, else the service's."""
-        if self.task is not None:
+        """The task's task definition, else the service's (None: an ``EXTERNAL`` service keeps it
+        in its task sets, and ``DescribeServices`` then has no ``taskDefinition``)."""
+        if self.task is not None and self.task.get("taskDefinitionArn"):
             return str(self.task["taskDefinitionArn"])
-        if self.service is not None:
+        if self.service is not None and self.service.get("taskDefinition"):
             return str(self.service["taskDefinition"])
         return None
 
@@ -109,6 +110,12 @@ def _service_tasks(ecs: Any, cluster_arn: str, service: str) -> list[dict[str, A
         and t.get("clusterArn") == cluster_arn
         and t.get("lastStatus") == "RUNNING"
     ]
+
+
+def _task_arn_cluster(task: str) -> str | None:
+    """Cluster name in a long task ARN (``arn:aws:ecs:r:a:task/<cluster>/<id>``), else None."""
+    m = re.match(r"^arn:[^:]+:ecs:[^:]*:\d*:task/([^/]+)/[^/]+$", task)
+    return m.group(1) if m else None
 
 
 def _newest(tasks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -145,7 +152,11 @@ def resolve(
         try:
             services = ecs.describe_services(cluster=cl["clusterArn"], services=[service]).get("services", [])
         except ClientError as exc:
-            if error_code(exc) in ("ServiceNotFoundException", "ClusterNotFoundException"):
+            if error_code(exc) in (
+                "ServiceNotFoundException",
+                "ClusterNotFoundException",
+                "InvalidParameterException",  # a malformed service name or ARN
+            ):
                 services = []
             else:
                 raise
@@ -157,7 +168,15 @@ def resolve(
         running = len(tasks)
         tsk = _newest(tasks) if tasks else None
     if task is not None:
-        tasks = ecs.describe_tasks(cluster=cl["clusterArn"], tasks=[task]).get("tasks", [])
+        owner = _task_arn_cluster(task)
+        if owner is not None and owner != cl["clusterName"]:
+            raise NotFoundError(f"--task: task {task!r} belongs to cluster {owner!r}, not {cluster!r}")
+        try:
+            tasks = ecs.describe_tasks(cluster=cl["clusterArn"], tasks=[task]).get("tasks", [])
+        except ClientError as exc:
+            if error_code(exc) != "InvalidParameterException":  # ECS: a malformed task id or ARN
+                raise
+            tasks = []
         tasks = [t for t in tasks if t.get("clusterArn") == cl["clusterArn"]]
         if not tasks:
             raise NotFoundError(f"--task: task {task!r} not found in cluster {cluster!r}")
