@@ -55,7 +55,14 @@ def _run(
     from generator.loader import load_config
     from reconciler.drift.engine import RunOptions, run_drift
     from reconciler.drift.fix import FixOptions
-    from reconciler.drift.report import TABLE_COLUMNS, exit_code, summary_line, table_rows, to_json
+    from reconciler.drift.report import (
+        TABLE_COLUMNS,
+        exit_code,
+        missing_clusters,
+        summary_line,
+        table_rows,
+        to_json,
+    )
 
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise InvalidValueError(f"--concurrency: must be between 1 and {MAX_CONCURRENCY}, got {concurrency}")
@@ -77,6 +84,12 @@ def _run(
         if report.unmanaged:
             emit_table([{"unmanaged_cluster": arn} for arn in report.unmanaged], ["unmanaged_cluster"])
     click.echo(f"drift {report.command} {spec.environment}: {summary_line(report)}", err=True)
+    if spec.clusters and len(missing_clusters(report)) == len(spec.clusters):
+        click.echo(
+            f"drift: none of the {len(spec.clusters)} configured clusters exists in account "
+            f"{spec.account_id} ({spec.region}): nothing applied yet? run make apply ENV={spec.environment}",
+            err=True,
+        )
     run_exit(exit_code(report))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecs_exec.errors import ExitCode, combine
-from reconciler.drift.model import SCHEMA_VERSION, DriftReport, Outcome, Status
+from reconciler.drift.model import SCHEMA_VERSION, DriftReport, Kind, Outcome, Status
 
 TABLE_COLUMNS = ("cluster", "kind", "resource", "field", "desired", "live", "action", "status")
 
@@ -89,6 +89,15 @@ def to_json(report: DriftReport) -> dict[str, Any]:
             for e in report.errors
         ],
     }
+
+
+def missing_clusters(report: DriftReport) -> list[str]:
+    """Configured clusters that do not exist (their only finding: ``status``, run make apply)."""
+    return [
+        o.finding.cluster
+        for o in report.outcomes
+        if o.finding.kind is Kind.CLUSTER and o.finding.field == "status"
+    ]
 
 
 def summary_line(report: DriftReport) -> str:

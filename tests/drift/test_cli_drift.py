@@ -53,6 +53,18 @@ def test_invalid_option_values_are_one_line_exit_4(
     assert f": error: {option}: " in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_nothing_applied_is_drift_3_with_a_make_apply_hint() -> None:
+    from moto import mock_aws
+
+    with mock_aws():  # an empty account: every configured cluster, log group and key is missing
+        result = _drift("check", "--env", "local", "--output", "json")
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    assert {i["action"] for i in doc["items"]} == {"run make apply"}
+    assert "none of the 2 configured clusters exists" in result.stderr
+    assert "run make apply ENV=local" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_no_credentials_is_exit_5(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         monkeypatch.delenv(var, raising=False)
