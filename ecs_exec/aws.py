@@ -61,12 +61,23 @@ class ClientFactory:
         self._lock = threading.Lock()
 
     def client(self, service: str) -> Any:
-        """The shared client for ``service`` (``"ecs"``, ``"logs"``, ...), created on first use."""
+        """The shared client for ``service`` (``"ecs"``, ``"logs"``, ...), created on first use.
+
+        Raises:
+            AwsError: the client cannot be created (an invalid ``AWS_ENDPOINT_URL``, an unknown profile).
+        """
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self.session.client(
-                    service, region_name=self.region, config=self._config
-                )
+                try:
+                    self._clients[service] = self.session.client(
+                        service, region_name=self.region, config=self._config
+                    )
+                except (ValueError, BotoCoreError) as exc:
+                    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+                    where = f" (AWS_ENDPOINT_URL={endpoint})" if endpoint else ""
+                    raise AwsError(
+                        f"cannot create the {service} client{where}: {describe_error(exc)}"
+                    ) from None
             return self._clients[service]
 
     def with_session(self, session: boto3.Session) -> ClientFactory:

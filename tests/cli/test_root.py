@@ -96,3 +96,13 @@ def test_closed_pipe_is_not_an_error() -> None:
     )
     assert proc.returncode == 0
     assert "Traceback" not in proc.stderr
+
+
+def test_invalid_endpoint_is_an_aws_error_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecs_exec.aws import ClientFactory
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "notaurl")
+    with pytest.raises(AwsError) as err:
+        ClientFactory("us-east-1").client("ecs")
+    assert "AWS_ENDPOINT_URL=notaurl" in str(err.value)
+    assert err.value.exit_code is ExitCode.AWS
