@@ -211,7 +211,12 @@ def _service_and_task_findings(cluster: ClusterSpec, state: ClusterState, now: d
         # a task whose service is gone or turned exec off) still allows exec: drift until replaced.
         if owner is not None and desired_by_service.get(owner, False) is not False:
             continue
-        note = f"service {owner} turned exec off" if owner else "standalone task"
+        if owner is None:
+            note = "standalone task"
+        elif owner in desired_by_service:
+            note = f"service {owner} turned exec off"
+        else:
+            note = f"service {owner} does not exist (deleted, or a RunTask group)"
         findings.append(
             Finding(
                 state.name,

@@ -190,3 +190,19 @@ def test_expired_window_is_closed_like_exec_window_close(fleet: Fleet) -> None:
     tags = fleet.client("ecs").list_tags_for_resource(resourceArn=f"{ARN}:service/alpha/api")["tags"]
     assert not [t for t in tags if t["key"].startswith("ecs-exec:window-")]
     assert [p["task"] for n, p in fleet.calls if n == "ecs:StopTask"] == [task]  # stopped once, by the close
+
+
+def test_task_of_a_service_that_no_longer_exists_is_stopped(fleet: Fleet) -> None:
+    # A "service:<name>" group naming no ACTIVE service (deleted with --force, or a RunTask --group):
+    # was SKIPPED forever as "service ghost still allows exec".
+    ecs = fleet.client("ecs")
+    ghost = ecs.run_task(
+        cluster="beta", taskDefinition="beta-app", group="service:ghost", launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-00000000"]}},
+    )["tasks"][0]["taskArn"]  # fmt: skip
+    fleet.exec_tasks.add(ghost)
+    report = fleet.run(fix=True, stop_tasks=True)
+    [outcome] = report.outcomes
+    assert (outcome.finding.resource, outcome.status) == (ghost, Status.FIXED)
+    assert "service ghost does not exist" in outcome.finding.note
+    assert ("ecs:StopTask", ghost) in {(n, p.get("task")) for n, p in fleet.calls}
