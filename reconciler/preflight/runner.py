@@ -103,6 +103,14 @@ def run_preflight(
         outcome = _run_one(check, ctx)
         results.append(CheckResult(check.id, check.group, outcome.status, outcome.reason, outcome.fix))
     described: dict[str, Any] = (
-        ctx.target.describe() if ctx.resolved else {"cluster": cluster, "service": service, "task": task}
+        ctx.target.describe()
+        if ctx.resolved
+        else {  # same keys as Target.describe(): the JSON schema does not depend on the outcome
+            "cluster": cluster,
+            "service": service,
+            "task": task,
+            "container": container,
+            "runningTasks": None,
+        }
     )
     return Report(target=described, results=tuple(results), notes=tuple(oracle.notes()))

@@ -105,3 +105,14 @@ def test_unreadable_caller_reason_is_said_once(world: World) -> None:
     reason = report.result("caller.ecs-execute-command").reason
     assert report.result("caller.ecs-execute-command").status is Status.WARN
     assert reason.count("cannot read the policies") == 1
+
+
+def test_json_document_has_the_same_keys_whether_or_not_the_target_was_resolved(world: World) -> None:
+    # The wrong-account report's target lacked "container" and "runningTasks".
+    resolved = run_preflight(world.spec, world.factory, CLUSTER, service=SERVICE, tools=fake_tools())
+    other = world.spec.model_copy(update={"account_id": "999999999999"})
+    unresolved = run_preflight(other, world.factory, CLUSTER, service=SERVICE, tools=fake_tools())
+    a, b = resolved.as_dict(), unresolved.as_dict()
+    assert set(a) == set(b) and set(a["target"]) == set(b["target"])
+    assert [c["id"] for c in a["checks"]] == [c["id"] for c in b["checks"]]
+    assert all(set(c) == {"id", "group", "status", "reason", "fix"} for c in a["checks"] + b["checks"])
