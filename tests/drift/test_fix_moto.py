@@ -206,3 +206,14 @@ def test_task_of_a_service_that_no_longer_exists_is_stopped(fleet: Fleet) -> Non
     assert (outcome.finding.resource, outcome.status) == (ghost, Status.FIXED)
     assert "service ghost does not exist" in outcome.finding.note
     assert ("ecs:StopTask", ghost) in {(n, p.get("task")) for n, p in fleet.calls}
+
+
+def test_dry_run_with_every_kind_of_drift_makes_only_read_calls(fleet: Fleet) -> None:
+    for make in (logging_default, insights_on, retention, never_service_on, expired_window,
+                 service_task_exec, standalone_task_exec):  # fmt: skip
+        make(fleet)
+    report = fleet.run(fix=True, dry_run=True, stop_tasks=True)
+    assert {o.status for o in report.outcomes} <= {Status.DRY_RUN, Status.MANUAL}
+    writes = {a for a in fleet.actions() if not a.split(":", 1)[1].startswith(("Describe", "List", "Get"))}
+    assert writes == set()
+    assert len(fleet.run().outcomes) == len(report.outcomes)  # nothing changed
