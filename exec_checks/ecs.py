@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from exec_checks.iam import role_key
+from exec_checks.iam import RoleKey, role_key
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import Resolver
 from exec_checks.values import (
@@ -98,7 +98,7 @@ def exec_config(conf: dict[str, Any], resolve: Resolver | None = None) -> ExecCo
 
 def cluster_exec_config(model: TfModel, cluster: Block) -> ExecConfig:
     """:func:`exec_config` of a cluster block, references resolved on the graph."""
-    return exec_config(cluster.config, lambda text: model.substitute(text, cluster.module))
+    return exec_config(cluster.config, lambda text: model.substitute(text, cluster.scope))
 
 
 def _named(
@@ -113,7 +113,7 @@ def _named(
         return None
     if isinstance(name, Unknown):
         return UNKNOWN
-    found = model.find(btype, cluster.module, key, name)
+    found = model.find(btype, cluster.scope, key, name)
     return found[0] if len(found) == 1 else UNKNOWN
 
 
@@ -131,11 +131,14 @@ def bucket_of(model: TfModel, cluster: Block) -> Block | Unknown | None:
     return _named(model, cluster, "s3_bucket_name", "aws_s3_bucket", "bucket", cfg.bucket)
 
 
-def exec_log_group_names(model: TfModel) -> tuple[set[str], bool]:
-    """Names of every cluster's exec log group, and whether one of them is unknown."""
+def exec_log_group_names(model: TfModel, root: str) -> tuple[set[str], bool]:
+    """Names of the exec log groups of every cluster under root module folder ``root``, and whether
+    one of them is unknown."""
     names: set[str] = set()
     unknown = False
     for cluster in model.of_type("aws_ecs_cluster"):
+        if cluster.root != root:
+            continue
         cfg = cluster_exec_config(model, cluster)
         if isinstance(cfg.log_group, str):
             names.add(cfg.log_group)
@@ -151,7 +154,7 @@ def bucket_sse(model: TfModel, bucket: Block) -> dict[str, Any] | Unknown | None
         c
         for c in model.of_type("aws_s3_bucket_server_side_encryption_configuration")
         if bucket in model.targets(c, "bucket")
-        or (c.module == bucket.module and c.attr("bucket") == bucket.attr("bucket"))
+        or (c.scope == bucket.scope and c.attr("bucket") == bucket.attr("bucket"))
     ]
     holders = [c.config for c in configs] or blocks(bucket.config, "server_side_encryption_configuration")
     for holder in holders:
@@ -183,20 +186,20 @@ def task_definition_of(model: TfModel, service: Block) -> Block | Unknown | None
         return None
     if isinstance(name, str):
         family = name.rsplit("/", 1)[-1].split(":", 1)[0]
-        found = model.find("aws_ecs_task_definition", service.module, "family", family)
+        found = model.find("aws_ecs_task_definition", service.scope, "family", family)
         if len(found) == 1:
             return found[0]
     return UNKNOWN
 
 
-def task_role_of(model: TfModel, task_definition: Block) -> str | Unknown | None:
+def task_role_of(model: TfModel, task_definition: Block) -> RoleKey | Unknown | None:
     """The task role (a :func:`exec_checks.iam.role_key`) of a task definition; None without one."""
     targets = [t for t in model.targets(task_definition, "task_role_arn") if t.type == "aws_iam_role"]
     if len(targets) == 1:
         return role_key(targets[0])
     value = literal(task_definition.config.get("task_role_arn"))
     if isinstance(value, str):
-        return value.rsplit("/", 1)[-1]
+        return (task_definition.root, value.rsplit("/", 1)[-1])
     return value
 
 
@@ -215,7 +218,7 @@ def containers(task_definition: Block) -> list[dict[str, Any]] | Unknown:
     return value
 
 
-def clusters_of_role(model: TfModel, key: str) -> list[Block]:
+def clusters_of_role(model: TfModel, key: RoleKey) -> list[Block]:
     """Clusters running a service whose task definition's task role is ``key``."""
     out: list[Block] = []
     for service in services(model):

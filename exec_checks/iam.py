@@ -5,7 +5,8 @@ A *holder* is the resource a policy finding is reported on: ``aws_iam_policy``,
 ``aws_iam_role`` (its ``inline_policy`` blocks). A ``policy`` that is a reference to an
 ``aws_iam_policy_document`` data source is read from that data source.
 
-Roles are identified by :func:`role_key`: the role's name when known, else ``@<address>``.
+Roles are identified by :func:`role_key`: the role's root module folder with its name when known,
+else with ``@<address>`` (two roots of one scanned tree may both hold a role of that name).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import PolicyDocument, from_json, from_policy_document_block, resource_matches
 from exec_checks.values import REFERENCE_RE, as_list, blocks, is_unknown, unrendered_jsonencode
+
+#: A role's identity: (root module folder, role name or ``@<address>``).
+RoleKey = tuple[str, str]
 
 HOLDER_TYPES = (
     "aws_iam_policy",
@@ -37,14 +41,14 @@ def read_policy(model: TfModel, block: Block, value: object, label: str) -> Poli
     """The document of ``block``'s attribute ``label`` whose rendered value is ``value``."""
 
     def resolve(text: str) -> str | None:
-        return model.substitute(text, block.module)
+        return model.substitute(text, block.scope)
 
     if isinstance(value, str) and REFERENCE_RE.fullmatch(value.strip().removeprefix("${").removesuffix("}")):
         docs = [t for t in model.targets(block, label) if t.type == "aws_iam_policy_document"]
         if len(docs) == 1:
             target = docs[0]
             return from_policy_document_block(
-                target.config, lambda text: model.substitute(text, target.module)
+                target.config, lambda text: model.substitute(text, target.scope)
             )
         return PolicyDocument((), unknown=True)
     value = unrendered_jsonencode(value)
@@ -71,27 +75,27 @@ def policy_holders(model: TfModel) -> list[PolicyHolder]:
     return out
 
 
-def role_key(role: Block) -> str:
-    """A role's identity: its name when known, else ``@<address>``."""
+def role_key(role: Block) -> RoleKey:
+    """A role's identity: (its root folder, its name when known, else ``@<address>``)."""
     name = role.attr("name")
-    return name if isinstance(name, str) and not is_unknown(name) else f"@{role.address}"
+    return (role.root, name if isinstance(name, str) and not is_unknown(name) else f"@{role.address}")
 
 
-def _role_keys(model: TfModel, block: Block, label: str) -> list[str | None]:
+def _role_keys(model: TfModel, block: Block, label: str) -> list[RoleKey | None]:
     """Roles named by ``block``'s attribute ``label`` (None for one that cannot be known)."""
     targets = [t for t in model.targets(block, label) if t.type == "aws_iam_role"]
     if targets:
         return [role_key(t) for t in targets]
-    out: list[str | None] = []
+    out: list[RoleKey | None] = []
     for value in as_list(block.config.get(label)):
         if isinstance(value, str) and not is_unknown(value):
-            out.append(value.rsplit("/", 1)[-1] if value.startswith("arn:") else value)
+            out.append((block.root, value.rsplit("/", 1)[-1] if value.startswith("arn:") else value))
         else:
             out.append(None)
     return out
 
 
-def roles_of(model: TfModel, holder: PolicyHolder) -> list[str | None]:
+def roles_of(model: TfModel, holder: PolicyHolder) -> list[RoleKey | None]:
     """The roles ``holder``'s policy is on (role keys; None for a role that cannot be known)."""
     b = holder.block
     if b.type == "aws_iam_role":
@@ -99,7 +103,7 @@ def roles_of(model: TfModel, holder: PolicyHolder) -> list[str | None]:
     if b.type == "aws_iam_role_policy":
         return _role_keys(model, b, "role")
     if b.type == "aws_iam_policy":
-        out: list[str | None] = []
+        out: list[RoleKey | None] = []
         for att in model.sources(b, "policy_arn"):
             if att.type == "aws_iam_role_policy_attachment":
                 out += _role_keys(model, att, "role")
@@ -112,7 +116,7 @@ def roles_of(model: TfModel, holder: PolicyHolder) -> list[str | None]:
     return []
 
 
-def documents_of_role(model: TfModel, key: str) -> tuple[list[PolicyDocument], bool]:
+def documents_of_role(model: TfModel, key: RoleKey) -> tuple[list[PolicyDocument], bool]:
     """The documents on role ``key`` and whether that list is complete (no policy that cannot be read,
     such as an AWS managed policy attached by ARN)."""
     docs: list[PolicyDocument] = []

@@ -8,11 +8,18 @@ attribute references that block", labelled with the attribute path). Graph check
 References are resolved the way Terraform would where the value is known: by the graph's edges,
 by a literal name matching a block of the same module, and by :meth:`TfModel.substitute`, which
 replaces ``aws_cloudwatch_log_group.x.arn`` by that group's ARN (region and account as ``*``;
-a key or policy with no literal identity as ``@<address>``). Anything else is unknown.
+a key or policy with no literal identity as ``@<root>/<address>``). Anything else is unknown.
+
+A module address is unique only within one root module: a scan of a whole tree sees
+``module.cluster_payments`` of ``envs/stg`` and of ``envs/prd``. So a block's identity within the
+model is its :attr:`Block.scope`, the root module folder (from the vertex's caller chain,
+checkov's ``source_module_object_``) together with its module address.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +29,9 @@ from exec_checks.values import REFERENCE_RE, attr, is_unknown
 
 _INTERPOLATED_REF_RE = re.compile(r"\$\{\s*(" + REFERENCE_RE.pattern + r")\s*\}")
 
+#: Where a block lives: (root module folder, module address); ``("/t/envs/stg", "module.m")``.
+Scope = tuple[str, str]
+
 
 @dataclass(frozen=True)
 class Block:
@@ -29,7 +39,9 @@ class Block:
 
     ``kind`` is checkov's block type (``resource``, ``data``, ``variable``, ...); ``type`` the
     resource type (``aws_ecs_cluster``); ``address`` the full address (``module.m.aws_ecs_cluster.c``);
-    ``module`` its module prefix (``""`` at the root); ``config`` the rendered, list-wrapped attributes.
+    ``module`` its module prefix (``""`` at the root); ``root`` the folder of the root module whose
+    module calls lead to it (two roots may hold the same ``address``); ``config`` the rendered,
+    list-wrapped attributes.
     """
 
     index: int
@@ -38,12 +50,23 @@ class Block:
     name: str
     address: str
     module: str
+    root: str
     config: dict[str, Any] = field(compare=False, repr=False)
     vertex: dict[str, Any] = field(compare=False, repr=False)
 
     def attr(self, key: str, default: Any = None) -> Any:
         """The unwrapped value of attribute ``key``."""
         return attr(self.config, key, default)
+
+    @property
+    def scope(self) -> Scope:
+        """(root folder, module address): the namespace its same-module references resolve in."""
+        return (self.root, self.module)
+
+    @property
+    def identity(self) -> str:
+        """Unique over a whole scanned tree: ``<root>/<address>``."""
+        return f"{self.root}/{self.address}"
 
     @property
     def ref(self) -> str:
@@ -54,7 +77,7 @@ class Block:
 def _arn_templates(block: Block, attribute: str) -> str | None:
     """Known value of ``<block>.<attribute>`` (ARNs with ``*`` for region and account), or None."""
     t, a = block.type, attribute
-    ident = f"@{block.address}"
+    ident = f"@{block.identity}"
 
     def literal(key: str) -> str | None:
         value = block.attr(key)
@@ -91,6 +114,26 @@ def _arn_templates(block: Block, attribute: str) -> str | None:
     return None
 
 
+def _root_of(vertex: dict[str, Any]) -> str:
+    """The folder of the root module a vertex belongs to: the file of the outermost module call in
+    checkov's ``source_module_object_`` chain (a ``TFModule``; a dict or JSON text once serialised;
+    ``nested_tf_module`` is the calling module's own call), else the vertex's own file."""
+    src: Any = vertex.get("source_module_object_")
+    if isinstance(src, str):
+        try:
+            src = json.loads(src)
+        except ValueError:
+            src = None
+
+    def get(obj: Any, key: str) -> Any:
+        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+    while src and get(src, "nested_tf_module"):
+        src = get(src, "nested_tf_module")
+    path = get(src, "path") if src else None
+    return os.path.dirname(str(path or vertex.get("file_path_") or ""))
+
+
 class TfModel:
     """The blocks and reference edges of one checkov graph."""
 
@@ -102,7 +145,7 @@ class TfModel:
         for src, dst, label in edges:
             self._out[src].append((label, dst))
             self._in[dst].append((label, src))
-        self._by_ref = {(b.module, b.ref): b for b in blocks}
+        self._by_ref = {(b.scope, b.ref): b for b in blocks}
 
     @classmethod
     def from_connector(cls, connector: Any) -> TfModel:
@@ -130,7 +173,15 @@ class TfModel:
             address = f"{module}.data.{block_name}" if module else f"data.{block_name}"
         config = vertex.get("config_", {}).get(rtype, {}).get(name, {})
         return Block(
-            index, kind, rtype, name, address, module, config if isinstance(config, dict) else {}, vertex
+            index,
+            kind,
+            rtype,
+            name,
+            address,
+            module,
+            _root_of(vertex),
+            config if isinstance(config, dict) else {},
+            vertex,
         )
 
     # ---- lookups ----
@@ -157,29 +208,30 @@ class TfModel:
         ]
         return list(dict.fromkeys(out))
 
-    def lookup(self, module: str, ref: str) -> Block | None:
-        """The block ``ref`` (``aws_x.y`` / ``data.aws_x.y``, a ``[index]`` ignored) in ``module``."""
+    def lookup(self, scope: Scope, ref: str) -> Block | None:
+        """The block ``ref`` (``aws_x.y`` / ``data.aws_x.y``, a ``[index]`` ignored) in ``scope``."""
         ref = re.sub(r"\[[^\]]*\]", "", ref)
-        return self._by_ref.get((module, ref))
+        return self._by_ref.get((scope, ref))
 
-    def find(self, btype: str, module: str, key: str, value: Any) -> list[Block]:
-        """Blocks of ``btype`` in ``module`` whose attribute ``key`` equals ``value``."""
-        return [b for b in self.blocks if b.type == btype and b.module == module and b.attr(key) == value]
+    def find(self, btype: str, scope: Scope, key: str, value: Any) -> list[Block]:
+        """Blocks of ``btype`` in ``scope`` whose attribute ``key`` equals ``value``."""
+        return [b for b in self.blocks if b.type == btype and b.scope == scope and b.attr(key) == value]
 
-    def resolve_ref(self, module: str, reference: str) -> tuple[Block, str] | None:
-        """``aws_x.y.attr`` -> (block, ``attr``) when the block is in ``module``."""
+    def resolve_ref(self, scope: Scope, reference: str) -> tuple[Block, str] | None:
+        """``aws_x.y.attr`` -> (block, ``attr``) when the block is in ``scope``."""
         ref, _, attribute = reference.rpartition(".")
-        block = self.lookup(module, ref)
+        block = self.lookup(scope, ref)
         return (block, attribute) if block is not None else None
 
-    def substitute(self, text: str, module: str) -> str | None:
-        """``text`` with every reference replaced by its known value; None when any stays unknown."""
+    def substitute(self, text: str, scope: Scope) -> str | None:
+        """``text`` (written in ``scope``) with every reference replaced by its known value; None when
+        any stays unknown."""
         failed = False
 
         def repl(match: re.Match[str]) -> str:
             nonlocal failed
             found = self.resolve_ref(
-                module, match.group(1) if match.re is _INTERPOLATED_REF_RE else match.group(0)
+                scope, match.group(1) if match.re is _INTERPOLATED_REF_RE else match.group(0)
             )
             value = _arn_templates(*found) if found else None
             if value is None:

@@ -3,8 +3,8 @@
 A policy is a task-role exec policy when it certainly grants one of the ``ssmmessages`` actions
 (whatever the services' ``enable_execute_command`` says). Its clusters, in order of evidence:
 (1) policy -> role -> task definitions with that ``task_role_arn`` -> services -> cluster;
-(2) clusters whose exec log group, bucket or key the policy names in a resource;
-(3) the only cluster of the module with an exec configuration. Otherwise UNKNOWN.
+(2) clusters of the same root module folder whose exec log group, bucket or key the policy names
+in a resource; (3) the only cluster of the module with an exec configuration. Otherwise UNKNOWN.
 """
 
 from __future__ import annotations
@@ -35,11 +35,15 @@ def clusters_of_policy(model: TfModel, holder: PolicyHolder) -> list[Block] | Un
             found += clusters_of_role(model, key)
     if found:
         return list(dict.fromkeys(found))
-    clusters = [c for c in model.of_type("aws_ecs_cluster") if cluster_exec_config(model, c).present]
+    clusters = [
+        c
+        for c in model.of_type("aws_ecs_cluster")
+        if c.root == holder.block.root and cluster_exec_config(model, c).present
+    ]
     named = [c for c in clusters if _named_in_policy(holder, cluster_exec_config(model, c))]
     if named:
         return named
-    same_module = [c for c in clusters if c.module == holder.block.module]
+    same_module = [c for c in clusters if c.scope == holder.block.scope]
     return same_module if len(same_module) == 1 else UNKNOWN
 
 

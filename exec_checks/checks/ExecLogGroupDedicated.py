@@ -20,8 +20,8 @@ class ExecLogGroupDedicated(ExecGraphCheck):
     check_category = CheckCategories.LOGGING
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
-        names, names_unknown = exec_log_group_names(model)
         for td in model.of_type("aws_ecs_task_definition"):
+            names, names_unknown = exec_log_group_names(model, td.root)
             defs = containers(td)
             if isinstance(defs, Unknown):
                 yield td, CheckResult.UNKNOWN if names or names_unknown else CheckResult.PASSED

@@ -33,7 +33,7 @@ def _sse_kms_key(model: TfModel, cluster: Block) -> str | None | Unknown:
     key = attr(sse, "kms_master_key_id")
     if key is None:
         return None  # the AWS managed key aws/s3: its key policy lets S3 use it for the account
-    text = model.substitute(key, bucket.module) if isinstance(key, str) and is_unknown(key) else key
+    text = model.substitute(key, bucket.scope) if isinstance(key, str) and is_unknown(key) else key
     return canonical(text) if isinstance(text, str) else Unknown()
 
 

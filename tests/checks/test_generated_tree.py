@@ -10,7 +10,8 @@ The expected results come from the shipped configs: per cluster of every environ
 checks on ``module.cluster_<name>.aws_ecs_cluster.this`` and the task-role checks on its exec
 policy ``module.cluster_<name>.aws_iam_policy.this``; per operator, the operator checks on
 ``module.access.aws_iam_role_policy.operator["<name>"]``. Addresses repeat across environments
-(``module.cluster_payments`` in stg and prd), so each is expected to pass once per environment.
+(``module.cluster_payments`` in stg and prd), so each is expected to pass once per environment:
+the checks key blocks by root folder and address, so each resolves its own environment's blocks.
 """
 
 from __future__ import annotations
@@ -31,10 +32,7 @@ CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "E
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")
 OPERATOR_CHECKS = ("ECSX_014", "ECSX_015")
 
-#: Known check-side gaps (exec_checks is not ours to change; reported to the policy-pack owner).
-#: - exec_checks.model.TfModel keys blocks by module address, which repeats across roots in one scan:
-#:   stg's and prd's ``module.cluster_payments`` resolve each other's log group/bucket/key.
-COLLIDING = "TfModel resolves module.cluster_payments of stg and prd into one another (address collision)"
+#: Known check-side gaps:
 #: - The operator policy's Statement list and ARNs come from for_each/for-expressions over variables,
 #:   which checkov does not render into a document.
 OPERATOR_UNREAD = "checkov does not render the for_each operator policy into a document (UNKNOWN)"
@@ -78,8 +76,6 @@ def _expected() -> list[tuple[str, str, int, str | None]]:
         gap = None
         if check in OPERATOR_CHECKS:
             gap = OPERATOR_UNREAD
-        elif n > 1 and check in ("ECSX_007", "ECSX_008"):
-            gap = COLLIDING
         out.append((check, address, n, gap))
     return out
 
@@ -91,7 +87,7 @@ def _params() -> list[Any]:
             address,
             n,
             id=f"{check}-{address}",
-            marks=[pytest.mark.xfail(reason=gap, strict=gap == OPERATOR_UNREAD)] if gap else [],
+            marks=[pytest.mark.xfail(reason=gap, strict=True)] if gap else [],
         )
         for check, address, n, gap in _expected()
     ]
@@ -106,25 +102,12 @@ def test_check_passes_on_generated_resource(
     assert results.count(CheckResult.PASSED) == environments, (check, address, results)
 
 
-#: Failures a whole-tree scan reports only because of the address collision (see COLLIDING); each
-#: environment root scanned on its own (as ``make plan`` does) has none. Our checks are never skipped.
-COLLISION_FAILURES = {
-    ("ECSX_007", "module.cluster_payments.aws_iam_policy.this"),
-    ("ECSX_008", "module.cluster_payments.aws_iam_policy.this"),
-}
-
-
-def test_only_the_known_collision_fails(scanned: tuple[ScanReport, list[Any]]) -> None:
+def test_nothing_fails(scanned: tuple[ScanReport, list[Any]]) -> None:
     report, records = scanned
-    assert {(f.check_id, f.resource) for f in report.failed} <= COLLISION_FAILURES
+    assert report.failed == []
     assert report.warnings == []
     clusters = sum(len(load_config(env).clusters) for env in available_envs())
     passed = Counter(r.check_id for r in records if r.check_result["result"] == CheckResult.PASSED)
     # Every cluster of every environment: the session key check evaluates (it was UNKNOWN on all).
     assert passed["ECSX_003"] == clusters
     assert passed["ECSX_009"] == clusters
-
-
-@pytest.mark.xfail(reason=COLLIDING, strict=True)
-def test_nothing_fails(scanned: tuple[ScanReport, list[Any]]) -> None:
-    assert scanned[0].failed == []
