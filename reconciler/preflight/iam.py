@@ -213,6 +213,19 @@ class IamOracle:
 
     # ---- answers ----
 
+    def _source_arn(self, principal: Principal) -> str:
+        """The ARN the simulator wants: a role's real ARN (``GetRole``), *with* its path; neither an
+        assumed-role session ARN (``assumed-role/AWSReservedSSO_x/alice``) nor a task role ARN read
+        without its path names it (the simulator then answers NoSuchEntity)."""
+        if principal.kind == "role":
+            try:
+                role = self.get_role(principal.name)
+            except (ClientError, BotoCoreError):
+                role = None
+            if role and role.get("Arn"):
+                return str(role["Arn"])
+        return principal.policy_source_arn
+
     def _simulate(
         self, principal: Principal, action: str, resource: str, context: Mapping[str, Any]
     ) -> Answer | None:
@@ -229,7 +242,7 @@ class IamOracle:
         ]
         try:
             answer = self._simulator.simulate_principal_policy(
-                PolicySourceArn=principal.policy_source_arn,
+                PolicySourceArn=self._source_arn(principal),
                 ActionNames=[action],
                 ResourceArns=[resource],
                 ContextEntries=entries,

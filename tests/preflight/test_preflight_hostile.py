@@ -116,3 +116,36 @@ def test_json_document_has_the_same_keys_whether_or_not_the_target_was_resolved(
     assert set(a) == set(b) and set(a["target"]) == set(b["target"])
     assert [c["id"] for c in a["checks"]] == [c["id"] for c in b["checks"]]
     assert all(set(c) == {"id", "group", "status", "reason", "fix"} for c in a["checks"] + b["checks"])
+
+
+def test_simulator_is_asked_about_the_role_arn_with_its_path(world: World) -> None:
+    # IAM Identity Center roles live under /aws-reserved/sso.amazonaws.com/; the session ARN and a
+    # path-less ARN do not name them, so the simulator answered NoSuchEntity and was dropped for the run.
+    from botocore.stub import Stubber
+
+    from reconciler.preflight.iam import IamOracle
+
+    path = "/aws-reserved/sso.amazonaws.com/"
+    world.client("iam").create_role(
+        RoleName="AWSReservedSSO_Admin_0a1b", Path=path, AssumeRolePolicyDocument="{}"
+    )
+    iam = new_session().client("iam", region_name=REGION)
+    stub = Stubber(iam)
+    stub.add_response(
+        "simulate_principal_policy",
+        {"EvaluationResults": [{"EvalActionName": "ecs:ExecuteCommand", "EvalDecision": "allowed"}]},
+        {
+            "PolicySourceArn": f"arn:aws:iam::123456789012:role{path}AWSReservedSSO_Admin_0a1b",
+            "ActionNames": ["ecs:ExecuteCommand"],
+            "ResourceArns": ["*"],
+            "ContextEntries": [],
+        },
+    )
+    with stub:
+        oracle = IamOracle(world.factory, simulator=iam)
+        answer = oracle.ask(
+            "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0a1b/alice@example.com",
+            "ecs:ExecuteCommand",
+            "*",
+        )
+    assert answer.source == "simulator" and oracle.simulator_unavailable_reason is None
