@@ -118,6 +118,8 @@ def _statement(raw: Any) -> Statement:
         raise ValueError("a statement needs exactly one of Action / NotAction")
     has_resource = "Resource" in raw or "NotResource" in raw
     conditions: dict[str, dict[str, tuple[str, ...]]] = {}
+    if not isinstance(raw.get("Condition") or {}, Mapping):
+        raise ValueError("Condition must be a mapping of operators")
     for op, block in (raw.get("Condition") or {}).items():
         if not isinstance(block, Mapping):
             raise ValueError(f"Condition.{op} must be a mapping")

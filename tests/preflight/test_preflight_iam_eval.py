@@ -270,6 +270,8 @@ def test_resource_policy_principal_filter() -> None:
         {"Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]},
         {"Statement": [{"Effect": "Allow", "Resource": "*"}]},
         {"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "x:*", "Resource": "*"}]},
+        # moto stores it unvalidated; was an AttributeError (exit 1) instead of a WARN
+        {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": "oops"}]},
     ],
 )
 def test_parse_errors_name_the_policy(document: Any) -> None:
