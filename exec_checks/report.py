@@ -12,8 +12,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 @dataclass(frozen=True)
 class Finding:
-    """One failed (or warning) result: check, resource address, file (relative to the working
-    directory when inside it) and 1-based line range, severity, level, message and fix hint."""
+    """One result (failed, warning or passed): check, resource address, file (relative to the working
+    directory when inside it) and 1-based line range, severity, level (the check's: ``error`` /
+    ``warning``), message and fix hint."""
 
     check_id: str
     check_name: str
@@ -47,17 +48,23 @@ class Skipped:
 class ScanReport:
     """The outcome of :func:`exec_checks.scan.scan`.
 
-    ``failed``: error-level findings (they make ``ecs-exec check`` exit 3); ``warnings``: findings of
-    warning-level checks (reported, never failing); ``passed``: count of passed results;
-    ``skipped``: results skipped with their reason; ``checks``: our checks' ``(id, message, hint,
-    level)`` for the SARIF rule table.
+    ``failed``: error-level findings (they make ``ecs-exec check`` exit 3); ``passed_results``: every
+    PASSED result, one per checkov record (checkov merges equal records: one module file called
+    from two roots under the same address passes once); ``skipped``: results skipped with their reason; ``warnings``:
+    findings of warning-level checks (reported, never failing); ``checks``: our checks' ``(id,
+    message, hint, level)`` for the SARIF rule table. checkov reports nothing for UNKNOWN.
     """
 
     failed: list[Finding]
-    passed: int
+    passed_results: list[Finding]
     skipped: list[Skipped]
     warnings: list[Finding] = field(default_factory=list)
     checks: tuple[tuple[str, str, str, str], ...] = ()
+
+    @property
+    def passed(self) -> int:
+        """Number of PASSED results."""
+        return len(self.passed_results)
 
     @property
     def ok(self) -> bool:

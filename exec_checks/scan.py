@@ -176,14 +176,14 @@ def _report(records: list[Any], skips: list[SkipEntry]) -> ScanReport:
     failed: list[Finding] = []
     warnings: list[Finding] = []
     skipped: list[Skipped] = []
-    passed = 0
+    passed: list[Finding] = []
     used: set[SkipEntry] = set()
     for record in records:
         result = record.check_result.get("result")
-        if result == CheckResult.PASSED:
-            passed += 1
-            continue
         finding = _finding(record)
+        if result == CheckResult.PASSED:
+            passed.append(finding)
+            continue
         if result == CheckResult.SKIPPED:
             reason = record.check_result.get("suppress_comment") or "inline checkov:skip comment"
             skipped.append(Skipped(finding.check_id, finding.resource, finding.file, reason, "inline"))
@@ -208,7 +208,7 @@ def _report(records: list[Any], skips: list[SkipEntry]) -> ScanReport:
     key = lambda f: (f.file, f.line_start, f.check_id, f.resource)  # noqa: E731
     return ScanReport(
         failed=sorted(set(failed), key=key),
-        passed=passed,
+        passed_results=sorted(passed, key=key),
         skipped=sorted(set(skipped), key=lambda s: (s.file, s.check_id, s.resource)),
         warnings=sorted(set(warnings), key=key),
         checks=tuple((c.check_id, c.message, c.hint, c.level) for c in our_checks()),

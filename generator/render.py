@@ -44,6 +44,13 @@ class ClusterModule:
     s3: bool
     existing_key: bool
 
+    @classmethod
+    def for_spec(cls, spec: EnvironmentSpec) -> ClusterModule:
+        """The variant the clusters of ``spec`` use (S3 logging and the key are environment-wide)."""
+        return cls(
+            s3=spec.exec_logging.s3 is not None, existing_key=spec.exec_logging.kms.key_arn is not None
+        )
+
     @property
     def name(self) -> str:
         """Folder name under ``terraform/modules/``: ``ecs-exec-cluster[-s3][-existing-key]``."""
@@ -140,9 +147,7 @@ def _clusters(spec: EnvironmentSpec) -> tuple[ClusterView, ...]:
             ClusterView(
                 name=cl.name,
                 module=f"cluster_{cl.name}",
-                source=ClusterModule(
-                    s3=s3 is not None, existing_key=spec.exec_logging.kms.key_arn is not None
-                ),
+                source=ClusterModule.for_spec(spec),
                 existing=cl.existing,
                 container_insights=cl.container_insights.value,
                 log_group_name=spec.exec_log_group_name(cl.name),

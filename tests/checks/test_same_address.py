@@ -30,3 +30,15 @@ def test_only_the_foreign_policy_fails(report: ScanReport) -> None:
     failed = {(f.check_id, f.resource, Path(f.file).parent.name) for f in report.failed}
     assert failed == {("ECSX_007", POLICY, "cluster-foreign")}
     assert report.warnings == []
+
+
+@pytest.mark.parametrize("check", ["ECSX_007", "ECSX_008", "ECSX_009"])
+def test_stg_and_prd_pass_on_their_own_blocks(report: ScanReport, check: str) -> None:
+    """stg's and prd's policy (one module file, one address: checkov merges their equal PASSED
+    records into one) pass; a result on another root's blocks would have failed."""
+    passed = [
+        f
+        for f in report.passed_results
+        if f.check_id == check and f.resource == POLICY and Path(f.file).parent.name == "cluster"
+    ]
+    assert len(passed) == 1
