@@ -167,8 +167,6 @@ def _handle_cluster(
         )
     else:
         outcomes, errors = tuple(Outcome(f, Status.DRIFT) for f in findings), ()
-    if key_arn in keys.errors:  # the rest was still checked: a partial failure (exit 6), not a stop
-        errors += (_error(name, keys.errors[key_arn], "DescribeKey"),)
     return ClusterResult(name, outcomes, errors, services_read=len(services), tasks_read=len(tasks))
 
 
@@ -229,5 +227,17 @@ def run_drift(
         environment=spec.environment,
         results=tuple(results[n] for n in names),
         unmanaged=fleet.unmanaged,
-        fleet_errors=fleet.fleet_errors,
+        fleet_errors=fleet.fleet_errors + _key_errors(fleet, keys),
     )
+
+
+def _key_errors(fleet: _Fleet, keys: _Keys) -> tuple[ClusterError, ...]:
+    """One error per key whose ``DescribeKey`` failed, naming its cluster (``*``: a key shared by
+    several). Fleet-level: the clusters were still checked, so it is a partial failure (exit 6),
+    never "every cluster failed" (exit 5) because one shared key could not be read."""
+    out = []
+    for arn, exc in keys.errors.items():
+        users = sorted(name for name, key in fleet.kms_keys.items() if key == arn)
+        err = _error(users[0] if len(users) == 1 else "*", exc, "DescribeKey")
+        out.append(replace(err, message=f"{arn}: {err.message}"))
+    return tuple(out)

@@ -82,6 +82,30 @@ def test_describe_key_denied_is_a_partial_failure_and_the_rest_is_still_checked(
     fleet.session.events.register("before-call.kms.DescribeKey", deny)
     report = fleet.run()
     beta = next(r for r in report.results if r.name == "beta")
-    assert [(e.operation, e.code) for e in beta.errors] == [("DescribeKey", "AccessDeniedException")]
+    [error] = report.errors
+    assert (error.cluster, error.operation, error.code) == ("beta", "DescribeKey", "AccessDeniedException")
+    assert beta_key in error.message
     assert [o.finding.field for o in beta.outcomes] == ["retentionInDays"]  # still diffed
+    assert exit_code(report) is ExitCode.PARTIAL
+
+
+def test_shared_key_unreadable_is_partial_not_every_cluster_failed(fleet: Fleet) -> None:
+    # A configured key (one for every cluster) the role may not DescribeKey: every cluster is still
+    # checked, so 6 (partial), not 5 ("every cluster failed"); one error line, not one per cluster.
+    shared = _key_arn(fleet, "alpha")
+    logging = fleet.spec.exec_logging
+    kms = logging.kms.model_copy(update={"key_arn": shared})
+    spec = fleet.spec.model_copy(update={"exec_logging": logging.model_copy(update={"kms": kms})})
+
+    def deny(**_: Any) -> Any:
+        error = {"Code": "AccessDeniedException", "Message": "cross-account key"}
+        return AWSResponse("https://kms", 400, {}, _Raw(b"")), {
+            "Error": error,
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+
+    fleet.session.events.register("before-call.kms.DescribeKey", deny)
+    fleet.spec = spec
+    report = fleet.run()
+    assert [(e.cluster, e.operation) for e in report.errors] == [("*", "DescribeKey")]
     assert exit_code(report) is ExitCode.PARTIAL
