@@ -8,7 +8,8 @@ attribute references that block", labelled with the attribute path). Graph check
 References are resolved the way Terraform would where the value is known: by the graph's edges,
 by a literal name matching a block of the same module, and by :meth:`TfModel.substitute`, which
 replaces ``aws_cloudwatch_log_group.x.arn`` by that group's ARN (region and account as ``*``;
-a key or policy with no literal identity as ``@<root>/<address>``). Anything else is unknown.
+a key or policy with no literal identity as ``@<root>/<address>``; ``data.aws_partition``,
+``data.aws_region`` and ``data.aws_caller_identity`` as ``*``). Anything else is unknown.
 
 A module address is unique only within one root module: a scan of a whole tree sees
 ``module.cluster_payments`` of ``envs/stg`` and of ``envs/prd``. So a block's identity within the
@@ -74,6 +75,15 @@ class Block:
         return f"data.{self.type}.{self.name}" if self.kind == "data" else f"{self.type}.{self.name}"
 
 
+#: Data sources of facts every account has, by attribute: inside an ARN they stand for any
+#: partition, region or account (``*``), which canonical ARNs ignore anyway.
+_EVERY_ACCOUNT = {
+    "aws_partition": ("partition", "id"),
+    "aws_region": ("name", "id", "region"),
+    "aws_caller_identity": ("account_id",),
+}
+
+
 def _arn_templates(block: Block, attribute: str) -> str | None:
     """Known value of ``<block>.<attribute>`` (ARNs with ``*`` for region and account), or None."""
     t, a = block.type, attribute
@@ -85,6 +95,8 @@ def _arn_templates(block: Block, attribute: str) -> str | None:
             return ident
         return value if isinstance(value, str) and not is_unknown(value) else None
 
+    if t in _EVERY_ACCOUNT and a in _EVERY_ACCOUNT[t]:
+        return "*"
     if t == "aws_cloudwatch_log_group":
         name = literal("name")
         if name is None:

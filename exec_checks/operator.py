@@ -45,11 +45,20 @@ def exec_cluster_only(holder: PolicyHolder) -> CheckResult | None:
 
 
 def start_session_unguarded(model: TfModel, holder: PolicyHolder) -> CheckResult | None:
-    """FAILED for ``ssm:StartSession`` on ``*`` with no Deny of it on ECS task targets (in the same
-    policy or another policy of the same role)."""
+    """FAILED for ``ssm:StartSession`` allowed on ``*`` with no Deny of it on ECS task targets (in the
+    same policy or another policy of the same role); PASSED when such a Deny exists or the policy
+    does not allow it on ``*`` (not at all included); UNKNOWN when an Allow's actions or resources
+    cannot be known; None when the document cannot be read."""
     doc = holder.document
-    if doc.unknown or not any("*" in st.resources for st in doc.allowing(START_SESSION)):
+    if doc.unknown:
         return None
+    allows = [
+        st for st in doc.statements if st.effect == "Allow" and st.matches_action(START_SESSION) is not False
+    ]
+    broad = any(st.matches_action(START_SESSION) and "*" in st.resources for st in allows)
+    maybe = any("*" in st.resources or None in st.resources for st in allows)
+    if not maybe:
+        return CheckResult.PASSED
     docs = [doc]
     for key in roles_of(model, holder):
         if key is not None:
@@ -59,4 +68,6 @@ def start_session_unguarded(model: TfModel, holder: PolicyHolder) -> CheckResult
         for d in docs
         for st in d.statements
     )
-    return CheckResult.PASSED if denied else CheckResult.FAILED
+    if denied:
+        return CheckResult.PASSED
+    return CheckResult.FAILED if broad else CheckResult.UNKNOWN

@@ -184,3 +184,23 @@ def test_committed_skip_file_is_valid() -> None:
     entries = load_skips(Path(__file__).parents[2] / "checkov-skips.yaml")
     assert all(e.reason for e in entries)
     assert not any(e.id.startswith(CHECK_PREFIX) for e in entries), "our own checks are fixed, not skipped"
+
+
+def _passed(report: ScanReport, folder: Path, check_id: str) -> set[str]:
+    return {
+        f.resource
+        for f in report.passed_results
+        if f.check_id == check_id and Path(f.file).resolve().parent == folder.resolve()
+    }
+
+
+def test_start_session_check_passes_a_deny_and_a_policy_without_it(example_report: ScanReport) -> None:
+    folder = EXAMPLES / "OperatorStartSessionDeny"
+    assert _passed(example_report, folder / "pass", "ECSX_016") == {
+        "aws_iam_policy.guarded",
+        "aws_iam_role_policy.scoped",
+        "aws_iam_role_policy.deny_only",
+        "aws_iam_policy.not_granted",
+    }
+    # Actions from a variable: UNKNOWN (checkov records nothing), neither passed nor failed.
+    assert "aws_iam_policy.unknown_actions" not in _passed(example_report, folder / "fail", "ECSX_016")

@@ -6,8 +6,8 @@ resource" is the only way a check can vouch for it.
 
 The expected results come from the shipped configs: per cluster of every environment, the cluster
 checks on ``module.cluster_<name>.aws_ecs_cluster.this`` and the task-role checks on its exec
-policy ``module.cluster_<name>.aws_iam_policy.this``; per operator, the operator checks on
-``module.access.aws_iam_role_policy.operator["<name>"]``. Addresses repeat across environments
+policy ``module.cluster_<name>.aws_iam_policy.this``; per operator, the operator checks on its
+literal policy in the root's ``operators.tf`` (``aws_iam_role_policy.operator_<name>``). Addresses repeat across environments
 (``module.cluster_payments`` in stg and prd): the checks key blocks by root folder and address, so
 each resolves its own environment's blocks; checkov merges equal records, so each address is
 expected to pass once per module folder (cluster module variant) that renders it.
@@ -24,16 +24,11 @@ import pytest
 from exec_checks.report import ScanReport
 from exec_checks.scan import scan
 from generator.loader import REPO_ROOT, available_envs, load_config
-from generator.render import ClusterModule
+from generator.render import ClusterModule, resource_names
 
 CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "ECSX_017")
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")
-OPERATOR_CHECKS = ("ECSX_014", "ECSX_015")
-
-#: Known check-side gaps:
-#: - The operator policy's Statement list and ARNs come from for_each/for-expressions over variables,
-#:   which checkov does not render into a document.
-OPERATOR_UNREAD = "checkov does not render the for_each operator policy into a document (UNKNOWN)"
+OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016")
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +42,8 @@ def scanned() -> ScanReport:
         mp.undo()
 
 
-def _expected() -> list[tuple[str, str, int, str | None]]:
-    """(check id, address, how many distinct PASSED records, known-gap reason or None)."""
+def _expected() -> list[tuple[str, str, int]]:
+    """(check id, address, how many distinct PASSED records)."""
     files: dict[tuple[str, str], set[str]] = {}
     for env in available_envs():
         spec = load_config(env)
@@ -60,28 +55,15 @@ def _expected() -> list[tuple[str, str, int, str | None]]:
                 )
             for check in TASK_ROLE_CHECKS:
                 files.setdefault((check, f"module.cluster_{cl.name}.aws_iam_policy.this"), set()).add(variant)
-        for op in spec.access.operators:
+        names = [op.name for op in spec.access.operators]
+        for resource in resource_names(names, "operator"):
             for check in OPERATOR_CHECKS:
-                address = f'module.access.aws_iam_role_policy.operator["{op.name}"]'
-                files.setdefault((check, address), set()).add(env)
-    out = []
-    for (check, address), where in sorted(files.items()):
-        gap = OPERATOR_UNREAD if check in OPERATOR_CHECKS else None
-        out.append((check, address, len(where), gap))
-    return out
+                files.setdefault((check, f"aws_iam_role_policy.{resource}"), set()).add(env)
+    return [(check, address, len(where)) for (check, address), where in sorted(files.items())]
 
 
 def _params() -> list[Any]:
-    return [
-        pytest.param(
-            check,
-            address,
-            n,
-            id=f"{check}-{address}",
-            marks=[pytest.mark.xfail(reason=gap, strict=True)] if gap else [],
-        )
-        for check, address, n, gap in _expected()
-    ]
+    return [pytest.param(check, address, n, id=f"{check}-{address}") for check, address, n in _expected()]
 
 
 @pytest.mark.parametrize(("check", "address", "records"), _params())
@@ -96,7 +78,7 @@ def test_nothing_fails(scanned: ScanReport) -> None:
     assert scanned.failed == []
     assert scanned.warnings == []
     expected: Counter[str] = Counter()
-    for check, _, n, _ in _expected():
+    for check, _, n in _expected():
         expected[check] += n
     passed = Counter(f.check_id for f in scanned.passed_results)
     # Every cluster of every environment: the session key check evaluates (it was UNKNOWN on all).

@@ -214,19 +214,12 @@ def test_guard_operator_and_scheduler_policies() -> None:
         assert actions(trust) == ["sts:AssumeRole", "sts:SetSourceIdentity"]
         assert attr(trust, "Condition") == '{ Null = { "sts:SourceIdentity" = "false" } }'
 
-    operator = block(text, 'resource "aws_iam_role_policy" "operator" {')
-    deny = statement(operator, "NoSsmSessionsIntoTasks")
-    assert attr(deny, "Effect") == '"Deny"' and actions(deny) == ["ssm:StartSession"]
-    assert attr(deny, "Resource") == '"arn:${local.partition}:ecs:*:*:task/*"'
-    assert actions(statement(operator, "EncryptSessionsWithTheExecKeys")) == ["kms:GenerateDataKey"]
-    assert actions(statement(operator, "OpenExecWindows")) == [
-        "sts:AssumeRole",
-        "sts:SetSourceIdentity",
-        "sts:TagSession",
-    ]
-    named = statement(block(text, "locals {"), "ExecIntoNamedContainersOfTheirClusters")
-    assert '"ecs:container-name" = o.container_names' in named
-    assert ":cluster/${c}" in named and ":task/${c}/*" in named
+    # The operator policies are in the roots (operators.tf): the module only names the roles.
+    assert 'resource "aws_iam_role_policy" "operator"' not in text
+    assert (
+        "for name, role in aws_iam_role.operator : name => role.name"
+        in render_modules()["modules/ecs-exec-access/outputs.tf"]
+    )
 
     sched_trust = statement(block(text, 'resource "aws_iam_role" "scheduler" {'), "SchedulerOfThisAccount")
     assert 'Service = "scheduler.amazonaws.com"' in sched_trust
@@ -277,9 +270,6 @@ def test_env_root_uses_the_spec_names(
         entry = access[access.index(f'name                   = "{op.name}"') :]
         clusters = sorted(c.name for c in spec.clusters) if "*" in op.clusters else sorted(op.clusters)
         assert attr(entry, "cluster_names") == "[" + ", ".join(f'"{c}"' for c in clusters) + "]"
-        assert (
-            attr(entry, "container_names") == "[" + ", ".join(f'"{c}"' for c in sorted(op.containers)) + "]"
-        )
     assert attr(access, "role_name") == f'"{spec.windows.role_name}"'
     assert attr(access, "schedule_group_name") == f'"{spec.windows.schedule_group_name}"'
     assert attr(access, "dead_letter_queue_name") == f'"{spec.windows.dead_letter_queue_name}"'
@@ -335,3 +325,57 @@ def test_values_are_escaped_for_hcl() -> None:
     providers = files["envs/local/providers.tf"]
     assert 'team         = "pl\\"at$${form}%%{x}\\\\n"' in providers
     assert '"odd key"    = "a\\nb"' in providers
+
+
+def _operator_policies(text: str) -> dict[str, str]:
+    """Operator name -> its ``aws_iam_role_policy`` block in a root's operators.tf."""
+    out = {}
+    for header in re.findall(r'^resource "aws_iam_role_policy" "[^"]+" \{$', text, re.M):
+        body = block(text, header)
+        out[re.search(r'operator_role_names\["([^"]+)"\]', body).group(1)] = body  # type: ignore[union-attr]
+    return out
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_operator_policies_are_literal_per_operator(
+    rendered: dict[str, str], specs: dict[str, EnvironmentSpec], env: str
+) -> None:
+    spec = specs[env]
+    policies = _operator_policies(rendered[f"envs/{env}/operators.tf"])
+    assert set(policies) == {op.name for op in spec.access.operators}
+    for op in spec.access.operators:
+        policy = policies[op.name]
+        assert "for " not in policy and "each." not in policy  # nothing a static reader cannot follow
+        clusters = sorted(c.name for c in spec.clusters) if "*" in op.clusters else sorted(op.clusters)
+        exec_sid = (
+            "ExecIntoNamedContainersOfTheirClusters" if op.containers else "ExecIntoTasksOfTheirClusters"
+        )
+        exec_st = statement(policy, exec_sid)
+        assert actions(exec_st) == list(P.OPERATOR_EXEC_ACTIONS)
+        arns = re.findall(r'"\$\{local\.ecs_arn_prefix\}:([^"]+)"', exec_st)
+        assert arns == [a for c in clusters for a in (f"cluster/{c}", f"task/{c}/*")]
+        if op.containers:
+            names = ", ".join(f'"{c}"' for c in sorted(op.containers))
+            assert f'{{ StringEquals = {{ "ecs:container-name" = [{names}] }} }}' in exec_st
+        else:
+            assert "Condition" not in exec_st
+        kms = statement(policy, "EncryptSessionsWithTheExecKeys")
+        assert actions(kms) == list(P.OPERATOR_KMS_ACTIONS)
+        key = spec.exec_logging.kms.key_arn
+        expected = [f'"{key}"'] if key else [f"module.cluster_{c}.kms_key_arn" for c in clusters]
+        assert re.findall(r"^\s+(\S+),$", kms.split("Resource", 1)[1], re.M) == expected
+        assert actions(statement(policy, "OpenExecWindows")) == sorted(P.OPERATOR_ASSUME_WINDOW_ACTIONS)
+        deny = statement(policy, "NoSsmSessionsIntoTasks")
+        assert attr(deny, "Effect") == '"Deny"' and actions(deny) == list(P.OPERATOR_DENIED_ACTIONS)
+        assert attr(deny, "Resource") == '"arn:${data.aws_partition.current.partition}:ecs:*:*:task/*"'
+
+
+def test_operator_resource_names_are_hcl_identifiers() -> None:
+    from generator.render import resource_names
+
+    assert resource_names(["ops", "a.b@c", "a_b_c", "a+b=c"], "operator") == [
+        "operator_ops",
+        "operator_a_b_c",
+        "operator_a_b_c_2",
+        "operator_a_b_c_3",
+    ]

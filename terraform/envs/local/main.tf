@@ -122,7 +122,6 @@ module "access" {
       name                   = "ecs-exec-operator-local"
       trusted_principal_arns = []
       cluster_names          = ["demo-app", "demo-batch"]
-      container_names        = []
     },
   ]
 

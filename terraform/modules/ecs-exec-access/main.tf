@@ -33,31 +33,6 @@ locals {
   }
 
   operators = { for o in var.operators : o.name => o }
-
-  # ecs:ExecuteCommand on the operator's clusters and their tasks, narrowed by ecs:container-name
-  # when the config names containers. (Two filtered alternatives: their shapes differ, so a
-  # conditional expression cannot choose between them.)
-  operator_exec_statements = {
-    for name, o in local.operators : name => concat(
-      [
-        for s in [{
-          Sid      = "ExecIntoTasksOfTheirClusters"
-          Effect   = "Allow"
-          Action   = ["ecs:ExecuteCommand"]
-          Resource = flatten([for c in o.cluster_names : ["${local.ecs_arn_prefix}:cluster/${c}", "${local.ecs_arn_prefix}:task/${c}/*"]])
-        }] : s if length(o.container_names) == 0
-      ],
-      [
-        for s in [{
-          Sid       = "ExecIntoNamedContainersOfTheirClusters"
-          Effect    = "Allow"
-          Action    = ["ecs:ExecuteCommand"]
-          Resource  = flatten([for c in o.cluster_names : ["${local.ecs_arn_prefix}:cluster/${c}", "${local.ecs_arn_prefix}:task/${c}/*"]])
-          Condition = { StringEquals = { "ecs:container-name" = o.container_names } }
-        }] : s if length(o.container_names) > 0
-      ],
-    )
-  }
 }
 
 ################################################################################
@@ -94,7 +69,8 @@ resource "aws_iam_role_policy_attachment" "guard" {
 
 ################################################################################
 # Operator roles: people who may open a shell; every session names its person
-# (sts:SetSourceIdentity required)
+# (sts:SetSourceIdentity required). Their policies are in the calling root (operators.tf), one
+# literal document per operator.
 ################################################################################
 
 resource "aws_iam_role" "operator" {
@@ -117,51 +93,6 @@ resource "aws_iam_role" "operator" {
   })
 
   tags = var.tags
-}
-
-resource "aws_iam_role_policy" "operator" {
-  for_each = local.operators
-
-  name = "ecs-exec-operator"
-  role = aws_iam_role.operator[each.key].id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = concat(local.operator_exec_statements[each.key], [
-      {
-        Sid       = "FindTasksOfTheirClusters"
-        Effect    = "Allow"
-        Action    = ["ecs:ListTasks"]
-        Resource  = "*"
-        Condition = { ArnEquals = { "ecs:cluster" = [for c in each.value.cluster_names : "${local.ecs_arn_prefix}:cluster/${c}"] } }
-      },
-      {
-        Sid      = "DescribeTasksOfTheirClusters"
-        Effect   = "Allow"
-        Action   = ["ecs:DescribeTasks"]
-        Resource = [for c in each.value.cluster_names : "${local.ecs_arn_prefix}:task/${c}/*"]
-      },
-      {
-        Sid      = "EncryptSessionsWithTheExecKeys"
-        Effect   = "Allow"
-        Action   = ["kms:GenerateDataKey"]
-        Resource = distinct([for c in var.clusters : c.kms_key_arn if contains(each.value.cluster_names, c.name)])
-      },
-      {
-        Sid      = "OpenExecWindows"
-        Effect   = "Allow"
-        Action   = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
-        Resource = aws_iam_role.window.arn
-      },
-      {
-        # SSM sessions to ECS targets would bypass ECS Exec's controls and logging.
-        Sid      = "NoSsmSessionsIntoTasks"
-        Effect   = "Deny"
-        Action   = ["ssm:StartSession"]
-        Resource = "arn:${local.partition}:ecs:*:*:task/*"
-      },
-    ])
-  })
 }
 
 resource "aws_iam_role_policy_attachment" "operator_guard" {

@@ -5,6 +5,11 @@ output "operator_role_arns" {
   value       = { for name, role in aws_iam_role.operator : name => role.arn }
 }
 
+output "operator_role_names" {
+  description = "Names of the operator roles, by name (the root attaches each one's policy)."
+  value       = { for name, role in aws_iam_role.operator : name => role.name }
+}
+
 output "guard_policy_arn" {
   description = "ARN of the guard policy denying exec to be turned on."
   value       = try(aws_iam_policy.guard.arn, null)

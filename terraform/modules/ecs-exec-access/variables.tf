@@ -15,12 +15,11 @@ variable "clusters" {
 }
 
 variable "operators" {
-  description = "Operator roles: who may assume each (empty: the account root), which clusters and containers (empty: any) it may exec into."
+  description = "Operator roles: who may assume each (empty: the account root) and which clusters it may exec into (the role description; its policy is attached by the caller)."
   type = list(object({
     name                   = string
     trusted_principal_arns = optional(list(string), [])
     cluster_names          = list(string)
-    container_names        = optional(list(string), [])
   }))
   default = []
 }

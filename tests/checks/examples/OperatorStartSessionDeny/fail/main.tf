@@ -17,3 +17,15 @@ resource "aws_iam_role_policy" "fail_deny_on_instances_only" {
     ]
   })
 }
+
+resource "aws_iam_policy" "unknown_actions" {
+  name = "ssm-actions-from-a-variable"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = data.aws_ssm_parameter.actions.insecure_value, Resource = "*" }]
+  })
+}
+
+data "aws_ssm_parameter" "actions" {
+  name = "/ops/ssm-actions"
+}
