@@ -228,6 +228,28 @@ def cluster_exec_configuration(ctx: Context) -> Outcome:
     return passed(f"logging OVERRIDE, kmsKeyId {conf['kmsKeyId']}")
 
 
+def cluster_kms_key(ctx: Context) -> Outcome:
+    """The session key (``kmsKeyId``) exists and is ``Enabled`` (``DescribeKey``): disabled or pending
+    deletion, every session fails, and the transcripts kept so far go with it once deleted."""
+    key = ctx.kms_key_arn()
+    if key is None:
+        return skip("the cluster's exec configuration has no kmsKeyId")
+    meta = ctx.facts.key_metadata(key)
+    if meta is None:
+        return fail(
+            f"KMS key {key} does not exist: every session fails",
+            f"ecs-exec apply --env {ctx.spec.environment} (or point kmsKeyId at an existing key)",
+        )
+    state = str(meta.get("KeyState") or ("Enabled" if meta.get("Enabled", True) else "Disabled"))
+    if state == "Enabled":
+        return passed(f"KMS key {key} is Enabled")
+    when = f", deletion on {meta['DeletionDate']:%Y-%m-%d}" if meta.get("DeletionDate") else ""
+    cancel = f"aws kms cancel-key-deletion --key-id {key} && " if state == "PendingDeletion" else ""
+    return fail(
+        f"KMS key {key} is {state}{when}: every session fails", f"{cancel}aws kms enable-key --key-id {key}"
+    )
+
+
 def cluster_log_group(ctx: Context) -> Outcome:
     """The exec log group exists and, with ``cloudWatchEncryptionEnabled``, has a KMS key."""
     name = ctx.log_group_name()
@@ -659,6 +681,7 @@ CHECKS: tuple[Check, ...] = (
     _c("caller.kms-generate-data-key", caller_kms_generate_data_key),
     _c("caller.ssm-start-session", caller_ssm_start_session),
     _c("cluster.exec-configuration", cluster_exec_configuration),
+    _c("cluster.kms-key", cluster_kms_key),
     _c("cluster.log-group", cluster_log_group),
     _c("cluster.s3-bucket", cluster_s3_bucket),
     _c("task.role", _needs_task_definition(task_role)),

@@ -265,6 +265,17 @@ class Facts:
         """KMS ``GetKeyPolicy`` (``PolicyName="default"``) as a dict."""
         return _json(self.factory.client("kms").get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
 
+    @reads("kms:DescribeKey")
+    def key_metadata(self, key_arn: str) -> dict[str, Any] | None:
+        """KMS ``DescribeKey`` ``KeyMetadata`` (``KeyState``, ``DeletionDate``), or None when the key
+        does not exist (``NotFoundException``)."""
+        try:
+            return dict(self.factory.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"])
+        except ClientError as exc:
+            if error_code(exc) == "NotFoundException":
+                return None
+            raise
+
     @reads("ecs:DescribeContainerInstances")
     def container_instance(self, arn: str) -> dict[str, Any] | None:
         """ECS ``DescribeContainerInstances`` of one instance of the target cluster, or None."""

@@ -245,6 +245,11 @@ def _code_deploy_service(w: World) -> dict[str, Any]:
     return {"service": "blue-green"}
 
 
+def _key_disabled(w: World) -> dict[str, Any]:
+    w.client("kms").disable_key(KeyId=w.key_arn.rsplit("/", 1)[-1])
+    return {}
+
+
 SEEDS: list[tuple[str, Status, Callable[[World], dict[str, Any]]]] = [
     ("client.aws-cli", Status.FAIL, _old_cli),
     ("client.session-manager-plugin", Status.FAIL, _no_plugin),
@@ -252,6 +257,7 @@ SEEDS: list[tuple[str, Status, Callable[[World], dict[str, Any]]]] = [
     ("caller.kms-generate-data-key", Status.FAIL, _deny_inline("operator_role", "kms:GenerateDataKey")),
     ("caller.ssm-start-session", Status.WARN, _ssm_allowed),
     ("cluster.exec-configuration", Status.FAIL, _logging_none),
+    ("cluster.kms-key", Status.FAIL, _key_disabled),
     ("cluster.log-group", Status.FAIL, _no_log_group),
     ("cluster.log-group", Status.FAIL, _log_group_without_key),
     ("cluster.s3-bucket", Status.FAIL, _bucket_unencrypted),

@@ -149,3 +149,21 @@ def test_simulator_is_asked_about_the_role_arn_with_its_path(world: World) -> No
             "*",
         )
     assert answer.source == "simulator" and oracle.simulator_unavailable_reason is None
+
+
+def test_session_key_pending_deletion_or_disabled_fails_cluster_kms_key(world: World) -> None:
+    # Was not looked at: every check passed while no session could start.
+    kms = world.client("kms")
+    key_id = world.key_arn.rsplit("/", 1)[-1]
+    assert (
+        run_preflight(world.spec, world.factory, CLUSTER, service=SERVICE, tools=fake_tools()).exit_code == 0
+    )
+    kms.disable_key(KeyId=key_id)
+    disabled = run_preflight(world.spec, world.factory, CLUSTER, service=SERVICE, tools=fake_tools())
+    assert [r.id for r in disabled.by_status(Status.FAIL)] == ["cluster.kms-key"]
+    assert "Disabled" in disabled.result("cluster.kms-key").reason
+    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    pending = run_preflight(world.spec, world.factory, CLUSTER, service=SERVICE, tools=fake_tools())
+    result = pending.result("cluster.kms-key")
+    assert result.status is Status.FAIL and "PendingDeletion, deletion on 20" in result.reason
+    assert f"aws kms cancel-key-deletion --key-id {world.key_arn}" in result.fix
