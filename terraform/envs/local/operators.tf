@@ -78,3 +78,9 @@ resource "aws_iam_role_policy" "operator_ecs-exec-operator-local" {
     ]
   })
 }
+
+# Kept in state from when the access module assembled this policy (same role, same policy name).
+moved {
+  from = module.access.aws_iam_role_policy.operator["ecs-exec-operator-local"]
+  to   = aws_iam_role_policy.operator_ecs-exec-operator-local
+}

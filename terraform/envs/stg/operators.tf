@@ -84,6 +84,12 @@ resource "aws_iam_role_policy" "operator_ecs-exec-operator-stg" {
   })
 }
 
+# Kept in state from when the access module assembled this policy (same role, same policy name).
+moved {
+  from = module.access.aws_iam_role_policy.operator["ecs-exec-operator-stg"]
+  to   = aws_iam_role_policy.operator_ecs-exec-operator-stg
+}
+
 ################################################################################
 # Operator ecs-exec-payments-oncall-stg: exec into payments (containers: app)
 ################################################################################
@@ -149,4 +155,10 @@ resource "aws_iam_role_policy" "operator_ecs-exec-payments-oncall-stg" {
       },
     ]
   })
+}
+
+# Kept in state from when the access module assembled this policy (same role, same policy name).
+moved {
+  from = module.access.aws_iam_role_policy.operator["ecs-exec-payments-oncall-stg"]
+  to   = aws_iam_role_policy.operator_ecs-exec-payments-oncall-stg
 }
