@@ -49,10 +49,13 @@ def flatten_exec_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     return flat
 
 
-def desired_service_exec(mode: ExecMode, service: LiveService, now: datetime) -> bool | None:
+def desired_service_exec(
+    mode: ExecMode, service: LiveService, now: datetime, max_minutes: int | None = None
+) -> bool | None:
     """Desired ``enableExecuteCommand`` of ``service``: None means either value is in sync
-    (``windowed`` with a window open at ``now``, UTC)."""
-    window_open = mode is ExecMode.WINDOWED and has_valid_window(dict(service.tags), now)
+    (``windowed`` with a window open at ``now``, UTC, and no longer than ``max_minutes`` from its
+    opening — an expiry tag edited by hand beyond the maximum is no valid window)."""
+    window_open = mode is ExecMode.WINDOWED and has_valid_window(dict(service.tags), now, max_minutes)
     return expected_service_exec(mode, window_open)
 
 
@@ -180,12 +183,14 @@ def _service_action(mode: ExecMode, service: LiveService) -> Action:
     return Action.UPDATE_SERVICE
 
 
-def _service_and_task_findings(cluster: ClusterSpec, state: ClusterState, now: datetime) -> list[Finding]:
+def _service_and_task_findings(
+    cluster: ClusterSpec, state: ClusterState, now: datetime, max_minutes: int
+) -> list[Finding]:
     mode = cluster.exec.mode
     findings: list[Finding] = []
     desired_by_service: dict[str, bool | None] = {}
     for svc in state.services:
-        want = desired_service_exec(mode, svc, now)
+        want = desired_service_exec(mode, svc, now, max_minutes)
         desired_by_service[svc.name] = want
         if want is not None and svc.enable_execute_command != want:
             findings.append(
@@ -250,7 +255,7 @@ def diff_cluster(spec: EnvironmentSpec, state: ClusterState, now: datetime) -> t
         raise KeyError(state.name)
     findings = _cluster_findings(spec, state) + _key_findings(state) + _log_group_findings(spec, state)
     if state.cluster is not None:
-        findings += _service_and_task_findings(cluster, state, now)
+        findings += _service_and_task_findings(cluster, state, now, spec.access.max_window_minutes)
     return tuple(findings)
 
 

@@ -10,7 +10,7 @@ from ecs_exec.commands.drift import _progress
 from generator.expected import expected_execute_command_configuration
 from reconciler.drift.diff import diff_cluster, flatten_exec_config, unmanaged_clusters
 from reconciler.drift.model import Action, ClusterState, LiveCluster, LiveLogGroup, LiveService, LiveTask
-from reconciler.window_tags import TAG_EXPIRES_AT
+from reconciler.window_tags import TAG_EXPIRES_AT, TAG_OPENED_AT
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 ARN = "arn:aws:ecs:us-east-1:123456789012"
@@ -58,6 +58,13 @@ def test_window_open_keeps_service_and_its_tasks_in_sync_until_expiry() -> None:
         ("service", Action.CLOSE_WINDOW),
         ("task", Action.STOP_TASK),
     ]
+
+
+def test_expiry_edited_beyond_the_maximum_is_no_window() -> None:
+    opened = (NOW - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    tags = {TAG_EXPIRES_AT: "9999-12-31T00:00:00Z", TAG_OPENED_AT: opened}
+    [finding] = diff_cluster(unit_spec(), _state((_svc(True, tags),)), NOW)
+    assert finding.action is Action.CLOSE_WINDOW and finding.desired is False
 
 
 def test_unreadable_window_tag_is_no_window() -> None:
