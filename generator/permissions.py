@@ -52,6 +52,10 @@ TASK_ROLE_SSM_ACTIONS = (
 TASK_ROLE_LOGS_LIST_ACTIONS = ("logs:DescribeLogGroups",)
 #: On ``<exec-log-group-arn>:*`` only.
 TASK_ROLE_LOGS_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents")
+#: Denied on ``<exec-log-group-arn>:log-stream:<windows.events_stream_name>``: code in a container
+#: must not forge the exec-window events that ``ecs-exec audit`` reads (the Allow above covers the
+#: whole group, as the SSM agent names its session streams itself).
+TASK_ROLE_LOGS_DENIED_EVENTS_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 #: On ``<bucket-arn>/<key-prefix>*`` when S3 logging is configured.
 TASK_ROLE_S3_OBJECT_ACTIONS = ("s3:PutObject",)
 #: On the bucket ARN when S3 logging is configured.

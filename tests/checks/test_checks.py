@@ -204,3 +204,8 @@ def test_start_session_check_passes_a_deny_and_a_policy_without_it(example_repor
     }
     # Actions from a variable: UNKNOWN (checkov records nothing), neither passed nor failed.
     assert "aws_iam_policy.unknown_actions" not in _passed(example_report, folder / "fail", "ECSX_016")
+
+
+def test_a_deny_narrower_than_the_allow_still_passes_the_logs_check(example_report: ScanReport) -> None:
+    folder = EXAMPLES / "ExecTaskRoleCloudWatchPermissions" / "pass"
+    assert "aws_iam_role_policy.exec_without_window_events" in _passed(example_report, folder, "ECSX_007")

@@ -133,6 +133,10 @@ def test_task_role_policy(variant: ClusterModule) -> None:
             P.TASK_ROLE_LOGS_WRITE_ACTIONS,
             '"${aws_cloudwatch_log_group.this.arn}:*"',
         ),
+        "NoWritesToTheWindowEventsStream": (
+            P.TASK_ROLE_LOGS_DENIED_EVENTS_ACTIONS,
+            '"${aws_cloudwatch_log_group.this.arn}:log-stream:${var.window_events_stream_name}"',
+        ),
         "DecryptSessionData": (P.TASK_ROLE_KMS_ACTIONS, key),
     }
     if variant.s3:
@@ -149,6 +153,9 @@ def test_task_role_policy(variant: ClusterModule) -> None:
         st = statement(policy, sid)
         assert actions(st) == sorted(acts), sid
         assert attr(st, "Resource") == resource, sid
+        assert attr(st, "Effect") == ('"Deny"' if sid.startswith("No") else '"Allow"'), sid
+    # The Deny covers only the window-events stream, inside the group the Allow covers.
+    assert set(P.TASK_ROLE_LOGS_DENIED_EVENTS_ACTIONS) <= set(P.TASK_ROLE_LOGS_WRITE_ACTIONS)
     assert "Statement = [" in policy
     attach = block(text, 'resource "aws_iam_role_policy_attachment" "this" {')
     assert attr(attach, "for_each") == "toset(var.task_role_names)"
@@ -247,6 +254,7 @@ def test_env_root_uses_the_spec_names(
         assert attr(mod, "retention_in_days") == str(spec.exec_logging.retention_in_days)
         assert attr(mod, "alias_name") == f'"{spec.kms_alias_name(cl.name)}"'
         assert attr(mod, "task_exec_policy_name") == f'"{spec.task_exec_policy_name(cl.name)}"'
+        assert attr(mod, "window_events_stream_name") == f'"{spec.windows.events_stream_name}"'
         bucket = spec.s3_bucket_name(cl.name)
         if bucket is None:
             assert "s3 = {" not in mod

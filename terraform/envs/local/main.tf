@@ -62,8 +62,9 @@ module "cluster_demo-app" {
     key_prefix  = "exec-sessions/"
   }
 
-  task_exec_policy_name = "ecs-exec-task-local-demo-app"
-  task_role_names       = [aws_iam_role.task["demo-app-api-task"].name]
+  task_exec_policy_name     = "ecs-exec-task-local-demo-app"
+  task_role_names           = [aws_iam_role.task["demo-app-api-task"].name]
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################
@@ -91,8 +92,9 @@ module "cluster_demo-batch" {
     key_prefix  = "exec-sessions/"
   }
 
-  task_exec_policy_name = "ecs-exec-task-local-demo-batch"
-  task_role_names       = [aws_iam_role.task["demo-batch-worker-task"].name]
+  task_exec_policy_name     = "ecs-exec-task-local-demo-batch"
+  task_role_names           = [aws_iam_role.task["demo-batch-worker-task"].name]
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################

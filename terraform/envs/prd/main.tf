@@ -32,8 +32,9 @@ module "cluster_payments" {
     key_prefix  = "sessions/"
   }
 
-  task_exec_policy_name = "ecs-exec-task-prd-payments"
-  task_role_names       = ["payments-api-task-prd", "payments-ledger-task-prd"]
+  task_exec_policy_name     = "ecs-exec-task-prd-payments"
+  task_role_names           = ["payments-api-task-prd", "payments-ledger-task-prd"]
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################
@@ -61,8 +62,9 @@ module "cluster_checkout" {
     key_prefix  = "sessions/"
   }
 
-  task_exec_policy_name = "ecs-exec-task-prd-checkout"
-  task_role_names       = ["checkout-web-task-prd"]
+  task_exec_policy_name     = "ecs-exec-task-prd-checkout"
+  task_role_names           = ["checkout-web-task-prd"]
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################
@@ -90,8 +92,9 @@ module "cluster_ledger-batch" {
     key_prefix  = "sessions/"
   }
 
-  task_exec_policy_name = "ecs-exec-task-prd-ledger-batch"
-  task_role_names       = []
+  task_exec_policy_name     = "ecs-exec-task-prd-ledger-batch"
+  task_role_names           = []
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################

@@ -27,8 +27,9 @@ module "cluster_payments" {
     deletion_window_in_days = 30
   }
 
-  task_exec_policy_name = "ecs-exec-task-stg-payments"
-  task_role_names       = ["payments-api-task-stg", "payments-ledger-task-stg"]
+  task_exec_policy_name     = "ecs-exec-task-stg-payments"
+  task_role_names           = ["payments-api-task-stg", "payments-ledger-task-stg"]
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################
@@ -51,8 +52,9 @@ module "cluster_internal-tools" {
     deletion_window_in_days = 30
   }
 
-  task_exec_policy_name = "ecs-exec-task-stg-internal-tools"
-  task_role_names       = ["internal-admin-task-stg"]
+  task_exec_policy_name     = "ecs-exec-task-stg-internal-tools"
+  task_role_names           = ["internal-admin-task-stg"]
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################
@@ -75,8 +77,9 @@ module "cluster_data-jobs" {
     deletion_window_in_days = 30
   }
 
-  task_exec_policy_name = "ecs-exec-task-stg-data-jobs"
-  task_role_names       = []
+  task_exec_policy_name     = "ecs-exec-task-stg-data-jobs"
+  task_role_names           = []
+  window_events_stream_name = "exec-windows"
 }
 
 ################################################################################

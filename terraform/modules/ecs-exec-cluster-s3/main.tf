@@ -201,6 +201,14 @@ resource "aws_iam_policy" "this" {
         Resource = "${aws_cloudwatch_log_group.this.arn}:*"
       },
       {
+        # The window-events stream is written by the exec-window role and read by audit: code in
+        # a container must not forge it.
+        Sid      = "NoWritesToTheWindowEventsStream"
+        Effect   = "Deny"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.this.arn}:log-stream:${var.window_events_stream_name}"
+      },
+      {
         Sid      = "DecryptSessionData"
         Effect   = "Allow"
         Action   = ["kms:Decrypt"]

@@ -37,6 +37,12 @@ variable "task_exec_policy_name" {
   type        = string
 }
 
+variable "window_events_stream_name" {
+  description = "Log stream of exec-window events in the exec log group: the task-role policy denies writing to it."
+  type        = string
+  default     = "exec-windows"
+}
+
 variable "task_role_names" {
   description = "Names of the task roles (not execution roles) of the cluster's services; each gets the exec policy."
   type        = list(string)

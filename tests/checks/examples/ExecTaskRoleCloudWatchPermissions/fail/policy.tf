@@ -52,3 +52,18 @@ resource "aws_iam_role_policy" "literal_arn_is_fine" {
     ]
   })
 }
+
+# A Deny as wide as the Allow: the agent can write no session stream.
+resource "aws_iam_role_policy" "fail_denied_on_every_stream" {
+  name = "denied"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = local.ssm, Resource = "*" },
+      { Effect = "Allow", Action = "logs:DescribeLogGroups", Resource = "*" },
+      { Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "${aws_cloudwatch_log_group.exec.arn}:*" },
+      { Effect = "Deny", Action = ["logs:PutLogEvents"], Resource = "${aws_cloudwatch_log_group.exec.arn}:log-stream:*" },
+    ]
+  })
+}
