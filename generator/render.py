@@ -331,32 +331,50 @@ def _owned_dirs(files: Mapping[str, str]) -> set[str]:
 def _is_generated(path: Path) -> bool:
     try:
         with path.open(encoding="utf-8") as fh:
-            return GENERATED_MARKER in fh.readline()
+            return GENERATED_MARKER in fh.readline(512)  # bounded: never reads a binary through
     except (OSError, UnicodeDecodeError):
         return False
 
 
-def _extra_files(files: Mapping[str, str], root: Path) -> list[str]:
-    """Generated files in the rendered folders that the fresh render no longer produces."""
-    extra = []
-    for folder in sorted(_owned_dirs(files)):
-        directory = root / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir()):
-            rel = f"{folder}/{path.name}"
-            if path.is_file() and rel not in files and _is_generated(path):
-                extra.append(rel)
-    return extra
+def _generated_under(root: Path) -> list[str]:
+    """Every generated file under ``root`` (relative paths), skipping dot folders (``.terraform``)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if _is_generated(path):
+                out.append(path.relative_to(root).as_posix())
+    return out
 
 
-def stale_files(files: Mapping[str, str], root: Path) -> list[str]:
+def _extra_files(files: Mapping[str, str], root: Path, complete: bool) -> list[str]:
+    """Generated files that the fresh render no longer produces: in the rendered folders, or anywhere
+    under ``root`` when ``files`` is ``complete``."""
+    if complete:
+        candidates = _generated_under(root)
+    else:
+        candidates = [
+            f"{folder}/{path.name}"
+            for folder in _owned_dirs(files)
+            if (root / folder).is_dir()
+            for path in (root / folder).iterdir()
+            if path.is_file() and _is_generated(path)
+        ]
+    return sorted(rel for rel in set(candidates) if rel not in files)
+
+
+def stale_files(files: Mapping[str, str], root: Path, *, complete: bool = False) -> list[str]:
     """Freshness check: relative paths whose file under ``root`` differs from ``files`` or is missing,
-    plus generated files in the same folders that a fresh render would not produce. Sorted.
+    plus generated files (first line carries :data:`GENERATED_MARKER`) that a fresh render would not
+    produce: in the same folders, or with ``complete`` anywhere under ``root`` (a cluster-module
+    variant no config uses any more, the root of a config that is gone). Sorted.
 
     Args:
         files: a fresh render (``render_env`` / ``render_modules`` output, merged).
         root: the ``terraform/`` folder.
+        complete: ``files`` is the render of every config (``ecs-exec render --all``); a partial
+            render (one environment) must not flag what other environments render.
     """
     stale = []
     for rel, content in files.items():
@@ -367,23 +385,26 @@ def stale_files(files: Mapping[str, str], root: Path) -> list[str]:
             current = None
         if current != content:
             stale.append(rel)
-    return sorted(stale + _extra_files(files, root))
+    return sorted(stale + _extra_files(files, root, complete))
 
 
-def write_rendered(files: Mapping[str, str], root: Path) -> list[Path]:
-    """Write a complete render under ``root`` and return the paths written (changed or new), sorted.
+def write_rendered(files: Mapping[str, str], root: Path, *, complete: bool = False) -> list[Path]:
+    """Write a complete render under ``root`` and return the paths written (changed or new) or
+    deleted, sorted.
 
     Call it only after every file was rendered, so a bad config writes nothing. Unchanged files are
     left alone (their mtime too); each file is replaced atomically (temporary file + rename);
-    generated files in the rendered folders that the render no longer produces are deleted (files
-    without the generated-by header, e.g. ``*_override.tf``, are never touched).
+    generated files that the render no longer produces (see :func:`stale_files`; ``complete``: the
+    render of every config) are deleted, and a folder left empty by that with them (files without
+    the generated-by header, e.g. ``*_override.tf``, are never touched).
     """
     written: list[Path] = []
-    for rel in stale_files(files, root):
+    for rel in stale_files(files, root, complete=complete):
         path = root / rel
         if rel not in files:
             path.unlink()
             written.append(path)
+            _remove_empty_parents(path.parent, root)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -397,3 +418,10 @@ def write_rendered(files: Mapping[str, str], root: Path) -> list[Path]:
             raise
         written.append(path)
     return sorted(written)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and its parents up to (not including) ``root`` while they are empty."""
+    while folder != root and folder.is_relative_to(root) and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

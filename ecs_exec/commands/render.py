@@ -77,10 +77,11 @@ def render(
 
     root = out if out is not None else REPO_ROOT / "terraform"
     files = render_tree(env, config, all_envs)
-    stale = stale_files(files, root)
+    # --all renders every config: then any generated file no config renders is stale, anywhere.
+    stale = stale_files(files, root, complete=all_envs)
     written: list[str] = []
     if not check:
-        written = [p.relative_to(root).as_posix() for p in write_rendered(files, root)]
+        written = [p.relative_to(root).as_posix() for p in write_rendered(files, root, complete=all_envs)]
         stale = []
     if output == "json":
         emit_json({"root": str(root), "rendered": len(files), "written": written, "stale": stale})
