@@ -112,11 +112,12 @@ def _run_checkov(path: Path, our_checks_only: bool) -> list[Any]:
 
 @contextlib.contextmanager
 def _quiet_root_logger() -> Iterator[None]:
-    """checkov logs progress with ``logging.info`` on the root logger: keep it to warnings unless -v."""
+    """checkov logs progress (info) and its own parsing noise (warnings such as "Failed to find context
+    for ..." on ``for_each`` keys) on the root logger: keep it to errors unless -v."""
     root = logging.getLogger()
     level = root.level
     if level > logging.DEBUG:
-        root.setLevel(logging.WARNING)
+        root.setLevel(logging.ERROR)
     try:
         yield
     finally:
