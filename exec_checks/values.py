@@ -9,6 +9,7 @@ place that undoes it. After checkov's rendering, a value that still holds a refe
 from __future__ import annotations
 
 import ast
+import json
 import re
 from typing import Any
 
@@ -18,6 +19,11 @@ REFERENCE_RE = re.compile(
     r"(?<![\w./:@-])(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.[A-Za-z_][\w]*"
 )
 _SYMBOLIC_RE = re.compile(r"\$\{|(?<![\w./:@-])(?:var|local|module|each|count|path|terraform|self)\.")
+#: An iterator reference of a ``dynamic`` block's content (``setting.value``, ``s.key``,
+#: ``configuration.value.kms``) that checkov left unrendered.
+_ITERATOR_RE = re.compile(r"(?<![\w./:@-])[A-Za-z_][\w-]*\.(?:key|value)\b")
+#: What such a value reads as: a reference (unknown by :func:`is_unknown`).
+DYNAMIC_UNKNOWN = "${dynamic.iterator}"
 
 
 def unwrap(value: Any) -> Any:
@@ -34,16 +40,56 @@ def attr(conf: dict[str, Any] | None, key: str, default: Any = None) -> Any:
     return unwrap(conf[key])
 
 
-def blocks(conf: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
-    """The nested blocks ``key`` of a checkov config dict (a list of dicts; empty when absent)."""
-    if not conf:
-        return []
-    value = conf.get(key)
+def _dicts(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, dict):
         return [value]
     if isinstance(value, list):
         return [b for b in value if isinstance(b, dict)]
     return []
+
+
+def _dynamic_blocks(conf: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The raw ``dynamic "<key>"`` blocks of ``conf`` as checkov keeps them under ``dynamic``
+    (its content, rendered where checkov could, or still holding the iterator references)."""
+    out: list[dict[str, Any]] = []
+    for element in conf.get("dynamic") or []:
+        if isinstance(element, str):
+            try:
+                element = json.loads(element)
+            except ValueError:
+                continue
+        if not isinstance(element, dict) or key not in element:
+            continue
+        for item in _dicts(element[key]):
+            out += _dicts(item["content"]) if "content" in item else [item]
+    return out
+
+
+def _mark_iterators(value: Any) -> Any:
+    """A copy of dynamic-block content in which every string still holding an iterator reference
+    (``setting.value``, ``s.key``: checkov could not render the block's ``for_each``) is unknown."""
+    if isinstance(value, str):
+        return DYNAMIC_UNKNOWN if _ITERATOR_RE.search(value) else value
+    if isinstance(value, list):
+        return [_mark_iterators(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mark_iterators(v) for k, v in value.items()}
+    return value
+
+
+def blocks(conf: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """The nested blocks ``key`` of a checkov config dict (a list of dicts; empty when absent).
+
+    ``dynamic "<key>"`` blocks count too (Terraform renders them into ``key`` blocks): checkov keeps
+    them under ``dynamic`` in the graph, and merges them into ``key`` in place for resource checks
+    (dropped here, so none is seen twice). A value of their content that still refers to the
+    iterator (the ``for_each`` was not known to checkov) reads as unknown (:data:`DYNAMIC_UNKNOWN`).
+    """
+    if not conf:
+        return []
+    dynamic = _dynamic_blocks(conf, key)
+    static = [b for b in _dicts(conf.get(key)) if not any(b is d or b == d for d in dynamic)]
+    return static + [_mark_iterators(d) for d in dynamic]
 
 
 def as_list(value: Any) -> list[Any]:

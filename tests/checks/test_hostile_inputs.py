@@ -1,0 +1,60 @@
+"""Hostile-but-valid Terraform: every rule gives PASSED, FAILED or UNKNOWN (no record), never a guess.
+
+One in-process checkov scan (our checks only) over ``hostile/<case>/``; each case lists the
+expected result of some (check id, resource address) pairs. checkov records nothing for UNKNOWN,
+so UNKNOWN means "neither failed nor passed".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exec_checks.report import Finding, ScanReport
+from exec_checks.scan import scan
+
+HOSTILE = Path(__file__).parent / "hostile"
+FAILED, PASSED, UNKNOWN = "FAILED", "PASSED", "UNKNOWN"
+
+#: case folder -> {(check id, resource address): expected result}
+EXPECTED: dict[str, dict[tuple[str, str], str]] = {
+    "dynamic_blocks": {
+        ("ECSX_003", "aws_ecs_cluster.unknown_iterator"): UNKNOWN,
+        ("ECSX_017", "aws_ecs_cluster.unknown_iterator"): UNKNOWN,
+        ("ECSX_001", "aws_ecs_cluster.unknown_iterator"): PASSED,
+        ("ECSX_004", "aws_ecs_cluster.unknown_iterator"): PASSED,
+        ("ECSX_017", "aws_ecs_cluster.custom_iterator"): UNKNOWN,
+        ("ECSX_001", "aws_ecs_cluster.literal_dynamic_bad"): FAILED,
+        ("ECSX_017", "aws_ecs_cluster.literal_dynamic_bad"): FAILED,
+        ("ECSX_004", "aws_ecs_cluster.literal_dynamic_unencrypted"): FAILED,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> ScanReport:
+    return scan(sorted(HOSTILE / case for case in EXPECTED), skip_file=None, our_checks_only=True)
+
+
+def _result(report: ScanReport, case: str, check_id: str, resource: str) -> str:
+    folder = (HOSTILE / case).resolve()
+
+    def hit(findings: list[Finding]) -> bool:
+        return any(
+            f.check_id == check_id and f.resource == resource and Path(f.file).resolve().parent == folder
+            for f in findings
+        )
+
+    if hit(report.failed + report.warnings):
+        return FAILED
+    return PASSED if hit(report.passed_results) else UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("case", "check_id", "resource", "expected"),
+    [(case, cid, res, exp) for case, table in EXPECTED.items() for (cid, res), exp in table.items()],
+    ids=lambda v: str(v),
+)
+def test_hostile_result(report: ScanReport, case: str, check_id: str, resource: str, expected: str) -> None:
+    assert _result(report, case, check_id, resource) == expected
