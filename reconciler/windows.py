@@ -153,10 +153,12 @@ def _window_fields(window: WindowState, now: datetime | None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Waiter:
-    """Polls until a condition holds, printing a progress line, bounded by ``timeout_seconds``.
+    """Polls until a condition holds, bounded by ``timeout_seconds``, reporting progress sparingly.
 
     Our own loop (not a boto3 waiter): no ECS waiter checks ``enableExecuteCommand`` of a deployment's
     tasks. It uses a monotonic timer, never the injected clock, so a frozen ``ECS_EXEC_NOW`` cannot hang it.
+    It polls every ``interval_seconds`` but calls ``progress`` only when the probe's status changes or
+    ``progress_every_seconds`` have passed since the last line (a line every poll for ten minutes is noise).
     """
 
     timeout_seconds: float = 600.0
@@ -164,6 +166,11 @@ class Waiter:
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     progress: Callable[[str], None] = field(default=lambda _msg: None)
+    progress_every_seconds: float = 30.0
+
+    def capped(self, seconds: float) -> Waiter:
+        """This waiter, bounded by ``seconds`` too when that is sooner than ``timeout_seconds``."""
+        return replace(self, timeout_seconds=max(0.0, min(self.timeout_seconds, seconds)))
 
     def until(self, probe: Callable[[], tuple[bool, T, str]], what: str) -> T:
         """Call ``probe`` (-> ``(done, value, status)``) until done; return its value.
@@ -172,17 +179,21 @@ class Waiter:
             WaitTimeoutError: not done within ``timeout_seconds`` (exit 7).
         """
         start = self.monotonic()
+        shown: tuple[str, float] | None = None  # (status, monotonic time) of the last progress line
         while True:
             done, value, status = probe()
             if done:
                 return value
-            elapsed = self.monotonic() - start
+            tick = self.monotonic()
+            elapsed = tick - start
             if elapsed >= self.timeout_seconds:
                 raise WaitTimeoutError(
                     f"gave up waiting for {what} after {self.timeout_seconds:.0f}s ({status})",
                     hint="raise --wait-timeout, or check the service's events in the ECS console",
                 )
-            self.progress(f"waiting for {what}: {status} ({elapsed:.0f}s of {self.timeout_seconds:.0f}s)")
+            if shown is None or shown[0] != status or tick - shown[1] >= self.progress_every_seconds:
+                self.progress(f"waiting for {what}: {status} ({elapsed:.0f}s of {self.timeout_seconds:.0f}s)")
+                shown = (status, tick)
             self.sleep(min(self.interval_seconds, max(0.0, self.timeout_seconds - elapsed)))
 
 
@@ -333,16 +344,23 @@ def wait_for_exec_task(
     spec: EnvironmentSpec,
     result: WindowResult,
     waiter: Waiter,
+    *,
+    now: datetime,
 ) -> WindowResult:
     """Wait until a task of ``result``'s deployment is RUNNING with exec enabled; add the command line.
 
-    Follows ECS ``ListTasks`` / ``DescribeTasks``.
+    Waits at most the waiter's timeout (``--wait-timeout``) or until the window expires (``now``,
+    aware UTC, is when it was opened), whichever is sooner: a task that starts after the expiry is
+    of no use. Follows ECS ``ListTasks`` / ``DescribeTasks``.
 
     Raises:
-        WaitTimeoutError: no such task within the waiter's timeout (exit 7); the message says the window
-            is open all the same.
+        WaitTimeoutError: no such task in time (exit 7); the message says which bound ran out and,
+            for ``--wait-timeout``, that the window is open all the same.
     """
     cluster, service = result.cluster, result.service
+    expiry_first = result.window is not None and result.window.seconds_left(now) < waiter.timeout_seconds
+    if result.window is not None:
+        waiter = waiter.capped(result.window.seconds_left(now))
 
     def probe() -> tuple[bool, TaskFacts | None, str]:
         tasks = aws.service_tasks(factory, cluster, service)
@@ -353,9 +371,17 @@ def wait_for_exec_task(
     try:
         task = waiter.until(probe, f"a task of {cluster}/{service} with exec enabled")
     except WaitTimeoutError as exc:  # say that the window *is* open: exit 7 alone reads as "nothing happened"
+        if expiry_first and result.window is not None:
+            raise WaitTimeoutError(
+                f"{exc.message}: the window on {cluster}/{service} expired at "
+                f"{iso(result.window.expires_at)}, before --wait-timeout",
+                hint="no task of the new deployment started in time (see the service's events in the ECS "
+                "console); the schedule turns exec off, `exec-window close` does it now",
+            ) from None
         until = f" until {iso(result.window.expires_at)}" if result.window else ""
         raise WaitTimeoutError(
-            f"the window on {cluster}/{service} is open{until}, but {exc.message}",
+            f"the window on {cluster}/{service} is open{until}, but {exc.message}: --wait-timeout ran out "
+            "before the window's expiry",
             hint=f"{exc.hint}; `exec-window close` closes it now",
         ) from None
     assert task is not None  # done implies a task

@@ -9,7 +9,9 @@ to stderr.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -76,7 +78,7 @@ def _wait_options(fn: F) -> F:
         type=WHOLE_NUMBER,
         default=600,
         show_default=True,
-        help="Seconds to wait before giving up (exit 7).",
+        help="Seconds to wait before giving up (exit 7); open also stops waiting at the window's expiry.",
     )(fn)
     fn = click.option(
         "--wait/--no-wait", "wait", default=True, show_default=True, help="Wait for the tasks."
@@ -121,10 +123,42 @@ def _now() -> datetime:
     return utcnow()
 
 
-def _waiter(timeout: int) -> Waiter:
+class _StatusLine:
+    """Progress on stderr: on a terminal one line rewritten in place, elsewhere (logs, CI) one line each."""
+
+    def __init__(self) -> None:
+        self.stream = sys.stderr
+        self.tty = self.stream.isatty()
+        self.dirty = False
+
+    def __call__(self, message: str) -> None:
+        if not self.tty:
+            info(message)
+            return
+        self.stream.write("\r\x1b[K" + message)  # carriage return + erase line: rewrite in place
+        self.stream.flush()
+        self.dirty = True
+
+    def end(self) -> None:
+        """Finish the rewritten line so that what follows starts on a line of its own."""
+        if self.dirty:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.dirty = False
+
+
+@contextlib.contextmanager
+def _waiter(timeout: int) -> Iterator[Waiter]:
+    """A waiter of ``timeout`` seconds printing progress on change or every 30 s (every poll on a TTY)."""
     from reconciler.windows import Waiter
 
-    return Waiter(timeout_seconds=float(timeout), progress=info)
+    line = _StatusLine()
+    try:
+        yield Waiter(
+            timeout_seconds=float(timeout), progress=line, progress_every_seconds=5.0 if line.tty else 30.0
+        )
+    finally:
+        line.end()
 
 
 def _emit_result(result: WindowResult, output: str, now: datetime) -> None:
@@ -206,7 +240,8 @@ def open_cmd(
         factory, spec, cluster, service, minutes=length, reason=text, actor=actor, now=now, dry_run=dry_run
     )
     if result.status == "opened" and wait:
-        result = wait_for_exec_task(factory, spec, result, _waiter(wait_timeout))
+        with _waiter(wait_timeout) as waiter:
+            result = wait_for_exec_task(factory, spec, result, waiter, now=now)
     _emit_result(result, output, now)
 
 
@@ -293,7 +328,8 @@ def close_cmd(
         factory, spec, cluster, service, now=now, actor=actor, reason=text, stop_tasks=stop, dry_run=dry_run
     )
     if wait and not dry_run and result.status != "already-closed":
-        wait_until_closed(factory, cluster, service, _waiter(wait_timeout))
+        with _waiter(wait_timeout) as waiter:
+            wait_until_closed(factory, cluster, service, waiter)
     _emit_result(result, output, now)
 
 

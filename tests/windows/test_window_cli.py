@@ -221,3 +221,38 @@ def test_service_arn_is_the_same_window_as_its_name(
     assert json.loads(by_name.stdout)["status"] == "already-open"
     [schedule] = schedules(moto_account, spec)
     assert schedule["Name"].startswith("ecs-exec-demo-app-api-")
+
+
+def test_open_wait_exit_7_names_the_bound_that_ran_out(
+    spec: EnvironmentSpec, moto_account: boto3.Session
+) -> None:
+    # In-process moto starts no task of the new deployment: the wait runs out (1 s, the only real wait).
+    result = _invoke(exec_window_main, [*OPEN[1:], "--minutes", "5", "--reason", "r", "--wait-timeout", "1"])
+    assert result.exit_code == 7, result.output
+    assert "--wait-timeout ran out before the window's expiry" in result.stderr
+    assert service(moto_account, "demo-app", "api")["enableExecuteCommand"] is True  # open all the same
+
+
+def test_progress_rewrites_one_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from ecs_exec.commands import window as window_cmd
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr("sys.stderr", term)
+    with window_cmd._waiter(600) as waiter:
+        assert waiter.progress_every_seconds == 5.0  # a rewritten line may follow every poll
+        waiter.progress("waiting: 0 running")
+        waiter.progress("waiting: 1 running")
+    assert term.getvalue() == "\r\x1b[Kwaiting: 0 running\r\x1b[Kwaiting: 1 running\n"
+
+
+def test_progress_is_paced_when_not_a_terminal() -> None:
+    from ecs_exec.commands import window as window_cmd
+
+    with window_cmd._waiter(600) as waiter:  # pytest's captured stderr is no terminal
+        assert waiter.progress_every_seconds == 30.0

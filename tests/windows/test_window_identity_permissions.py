@@ -63,7 +63,9 @@ def test_every_call_is_declared(spec: EnvironmentSpec, moto_account: boto3.Sessi
                 factory, spec, "demo-app", "api", minutes=30, reason="r", actor=ALICE, now=NOW
             )
             with pytest.raises(WaitTimeoutError):  # moto starts no task: the wait's calls are what counts
-                windows.wait_for_exec_task(factory, spec, opened, windows.Waiter(0, sleep=lambda _s: None))
+                windows.wait_for_exec_task(
+                    factory, spec, opened, windows.Waiter(0, sleep=lambda _s: None), now=NOW
+                )
         elif op == "extend":
             windows.extend_window(factory, spec, "demo-app", "api", minutes=5, actor=ALICE, now=NOW)
         elif op == "close":

@@ -212,7 +212,7 @@ def test_wait_prints_command_for_a_task_of_the_new_deployment(
         exec_on.add(run_service_task(moto_account, "demo-app", "api", started_by=result.deployment_id))
 
     waiter = Waiter(timeout_seconds=60, sleep=new_task_starts, progress=progress.append)
-    done = wait_for_exec_task(factory, spec, result, waiter)
+    done = wait_for_exec_task(factory, spec, result, waiter, now=NOW)
 
     assert len(progress) == 1 and progress[0].startswith("waiting for a task of demo-app/api")
     assert done.command is not None
@@ -228,7 +228,53 @@ def test_wait_times_out(spec: EnvironmentSpec, factory: ClientFactory, moto_acco
     clock = iter(range(0, 1000, 4))
     waiter = Waiter(timeout_seconds=10, sleep=lambda _s: None, monotonic=lambda: float(next(clock)))
     with pytest.raises(WaitTimeoutError, match="after 10s") as caught:
-        wait_for_exec_task(factory, spec, result, waiter)
+        wait_for_exec_task(factory, spec, result, waiter, now=NOW)
     # Regression: exit 7 did not say that the window is open all the same.
     assert "the window on demo-app/api is open until 2026-11-30T12:30:00Z" in caught.value.message
+    assert "--wait-timeout ran out before the window's expiry" in caught.value.message
     assert caught.value.hint is not None and "exec-window close" in caught.value.hint
+
+
+def test_wait_stops_at_the_window_expiry_before_wait_timeout(
+    spec: EnvironmentSpec, factory: ClientFactory, moto_account: boto3.Session
+) -> None:
+    # Regression: with --minutes 5 and no task ever starting, open waited the whole --wait-timeout
+    # (600 s), far past the window's own expiry.
+    result = open_window(factory, spec, "demo-app", "api", minutes=5, reason="r", actor=ALICE, now=NOW)
+    clock = iter(range(0, 10_000, 60))
+    polls: list[float] = []
+    waiter = Waiter(
+        timeout_seconds=600, sleep=polls.append, monotonic=lambda: float(next(clock)), interval_seconds=60
+    )
+    with pytest.raises(WaitTimeoutError, match="after 300s") as caught:
+        wait_for_exec_task(factory, spec, result, waiter, now=NOW)
+    assert "the window on demo-app/api expired at 2026-11-30T12:05:00Z, before --wait-timeout" in (
+        caught.value.message
+    )
+    assert polls == [60.0] * 4  # 300 s of window left, a probe a minute: never waited past the expiry
+    assert caught.value.hint is not None and "exec-window close" in caught.value.hint
+
+
+def test_waiter_reports_progress_on_change_or_every_30_seconds() -> None:
+    # Regression: a progress line every 5 s poll for ten minutes.
+    polls = iter(range(21))
+    clock = iter(range(0, 1000, 5))
+    lines: list[str] = []
+
+    def probe() -> tuple[bool, int, str]:
+        i = next(polls)
+        return i == 20, i, "starting" if i < 10 else "pulling image"
+
+    waiter = Waiter(
+        timeout_seconds=600,
+        sleep=lambda _s: None,
+        monotonic=lambda: float(next(clock)),
+        progress=lines.append,
+    )
+    assert waiter.until(probe, "a task") == 20
+    assert lines == [
+        "waiting for a task: starting (5s of 600s)",
+        "waiting for a task: starting (35s of 600s)",
+        "waiting for a task: pulling image (55s of 600s)",
+        "waiting for a task: pulling image (85s of 600s)",
+    ]
