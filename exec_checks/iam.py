@@ -14,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exec_checks.model import Block, TfModel
-from exec_checks.policy import PolicyDocument, from_json, from_policy_document_block, resource_matches
+from exec_checks.policy import (
+    PolicyDocument,
+    Resolver,
+    from_json,
+    from_policy_document_block,
+    resource_matches,
+)
 from exec_checks.values import REFERENCE_RE, as_list, blocks, is_unknown, unrendered_jsonencode
 
 #: A role's identity: (root module folder, role name or ``@<address>``).
@@ -45,16 +51,49 @@ def read_policy(model: TfModel, block: Block, value: object, label: str) -> Poli
 
     if isinstance(value, str) and REFERENCE_RE.fullmatch(value.strip().removeprefix("${").removesuffix("}")):
         docs = [t for t in model.targets(block, label) if t.type == "aws_iam_policy_document"]
-        if len(docs) == 1:
-            target = docs[0]
-            return from_policy_document_block(
-                target.config, lambda text: model.substitute(text, target.scope)
-            )
-        return PolicyDocument((), unknown=True)
+        return data_source_document(model, docs[0]) if len(docs) == 1 else PolicyDocument((), unknown=True)
+    return _literal_document(value, resolve)
+
+
+def _literal_document(value: object, resolve: Resolver) -> PolicyDocument:
     value = unrendered_jsonencode(value)
     if isinstance(value, str) and is_unknown(value):
         return PolicyDocument((), unknown=True)
     return from_json(value, resolve)
+
+
+def data_source_document(model: TfModel, doc: Block, _seen: frozenset[str] = frozenset()) -> PolicyDocument:
+    """The merged document of an ``aws_iam_policy_document`` data source: its ``statement`` blocks
+    layered over its ``source_policy_documents`` and under its ``override_policy_documents``
+    (each a ``data.aws_iam_policy_document.<name>.json`` of the same module, read the same way, or a
+    literal / ``jsonencode``'d document); unknown when one of them cannot be read."""
+
+    def resolve(text: str) -> str | None:
+        return model.substitute(text, doc.scope)
+
+    def layer(label: str) -> list[PolicyDocument]:
+        out = []
+        for item in as_list(doc.config.get(label)):
+            ref = item.strip().removeprefix("${").removesuffix("}") if isinstance(item, str) else ""
+            if REFERENCE_RE.fullmatch(ref):
+                source, _, attribute = ref.rpartition(".")
+                found = model.lookup(doc.scope, source)
+                if (
+                    found is None
+                    or found.type != "aws_iam_policy_document"
+                    or attribute not in ("json", "minified_json")
+                    or found.identity in _seen
+                ):
+                    out.append(PolicyDocument((), unknown=True))
+                else:
+                    out.append(data_source_document(model, found, _seen | {doc.identity}))
+            else:
+                out.append(_literal_document(item, resolve))
+        return out
+
+    return from_policy_document_block(
+        doc.config, resolve, layer("source_policy_documents"), layer("override_policy_documents")
+    )
 
 
 def policy_holders(model: TfModel) -> list[PolicyHolder]:

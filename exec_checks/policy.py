@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -60,6 +60,8 @@ class Statement:
     resources: tuple[str | None, ...]
     not_resource: bool
     conditional: bool
+    #: the statement id (``Sid`` / ``sid``); layered ``aws_iam_policy_document`` sources merge by it
+    sid: str | None = None
 
     def matches_action(self, action: str) -> bool | None:
         """Whether the statement applies to ``action`` (None when its actions are unknown)."""
@@ -153,17 +155,49 @@ def from_json(doc: Any, resolve: Resolver) -> PolicyDocument:
                 resources=_resources(st.get("Resource") if has_res else st.get("NotResource", []), resolve),
                 not_resource=not has_res and "NotResource" in st,
                 conditional=bool(st.get("Condition")),
+                sid=_sid(st.get("Sid")),
             )
         )
     return PolicyDocument(tuple(statements))
 
 
-def from_policy_document_block(config: dict[str, Any], resolve: Resolver) -> PolicyDocument:
+def _sid(value: Any) -> str | None:
+    value = unwrap(value)
+    return value if isinstance(value, str) and value else None
+
+
+def layered(layers: Sequence[PolicyDocument]) -> PolicyDocument:
+    """Merge documents as the AWS provider's ``aws_iam_policy_document`` does, in order
+    (``source_policy_documents``, then the data source's own ``statement`` blocks, then
+    ``override_policy_documents``): a statement with a non-blank sid replaces an earlier one of
+    the same sid, in its place; any other statement is appended. Unknown when a layer is."""
+    if any(d.unknown for d in layers):
+        return PolicyDocument((), unknown=True)
+    merged: list[Statement] = []
+    for doc in layers:
+        for st in doc.statements:
+            at = next((i for i, old in enumerate(merged) if st.sid and old.sid == st.sid), None)
+            if at is None:
+                merged.append(st)
+            else:
+                merged[at] = st
+    return PolicyDocument(tuple(merged))
+
+
+def from_policy_document_block(
+    config: dict[str, Any],
+    resolve: Resolver,
+    sources: Sequence[PolicyDocument] | None = None,
+    overrides: Sequence[PolicyDocument] | None = None,
+) -> PolicyDocument:
     """A document from an ``aws_iam_policy_document`` data source's config (``statement`` blocks).
 
-    ``source_policy_documents`` / ``override_policy_documents`` make it unknown (merged at plan time)."""
-    if attr(config, "source_policy_documents") or attr(config, "override_policy_documents"):
-        return PolicyDocument((), unknown=True)
+    ``sources`` / ``overrides``: the documents its ``source_policy_documents`` /
+    ``override_policy_documents`` name, already read (see :func:`layered`); when the data source
+    has such a list and the caller could not read it (None), the document is unknown."""
+    for label, given in (("source_policy_documents", sources), ("override_policy_documents", overrides)):
+        if attr(config, label) and given is None:
+            return PolicyDocument((), unknown=True)
     statements = []
     for st in blocks(config, "statement"):
         has_not = "not_resources" in st and "resources" not in st
@@ -175,6 +209,7 @@ def from_policy_document_block(config: dict[str, Any], resolve: Resolver) -> Pol
                 resources=_resources(attr(st, "not_resources" if has_not else "resources", []), resolve),
                 not_resource=has_not,
                 conditional=bool(blocks(st, "condition")),
+                sid=_sid(attr(st, "sid")),
             )
         )
-    return PolicyDocument(tuple(statements))
+    return layered([*(sources or ()), PolicyDocument(tuple(statements)), *(overrides or ())])

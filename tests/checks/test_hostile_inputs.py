@@ -29,6 +29,21 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("ECSX_017", "aws_ecs_cluster.literal_dynamic_bad"): FAILED,
         ("ECSX_004", "aws_ecs_cluster.literal_dynamic_unencrypted"): FAILED,
     },
+    "policy_shapes": {
+        ("ECSX_007", "aws_iam_policy.layered_adds_star"): FAILED,
+        ("ECSX_007", "aws_iam_policy.layered_broad"): FAILED,
+        ("ECSX_007", "aws_iam_policy.layered_overridden"): PASSED,
+        ("ECSX_009", "aws_iam_policy.layered_overridden"): PASSED,
+        ("ECSX_007", "aws_iam_policy.layered_unknown"): UNKNOWN,
+        ("ECSX_007", "aws_iam_policy.heredoc_ok"): PASSED,
+        ("ECSX_009", "aws_iam_policy.heredoc_ok"): PASSED,
+        ("ECSX_007", "aws_iam_policy.not_action_everything"): FAILED,
+        ("ECSX_014", "aws_iam_policy.not_action_everything"): FAILED,
+        ("ECSX_016", "aws_iam_policy.not_action_everything"): FAILED,
+        ("ECSX_014", "aws_iam_policy.exec_star_with_condition"): PASSED,
+        ("ECSX_014", "aws_iam_policy.mixed_resources"): PASSED,
+        ("ECSX_015", "aws_iam_policy.mixed_resources"): FAILED,
+    },
 }
 
 
