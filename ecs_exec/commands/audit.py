@@ -1,13 +1,16 @@
 """``ecs-exec audit``: who ran which exec session, and where is its transcript.
 
 ``ecs-exec audit --env E [--since 24h|ISO] [--until ...] [--cluster C] [--principal SUBSTR]
-[--grace MINUTES] [--output table|json|csv]`` runs the report; ``ecs-exec audit show SESSION_ID
---env E`` prints one transcript with its header. Every option value is checked before any AWS call.
+[--grace MINUTES] [--events-file PATH ...] [--output table|json|csv]`` runs the report; ``ecs-exec audit
+show SESSION_ID --env E`` prints one transcript with its header. ``--events-file`` reads the CloudTrail
+records from files (trail log files, ``lookup-events`` exports) instead of ``LookupEvents``. Every option
+value, and every events file, is checked before any AWS call.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import click
@@ -46,10 +49,20 @@ def _grace(text: str) -> int:
     return value
 
 
-def _prepare(env: str | None, config: str | None, since: str, until: str | None, cluster: str | None) -> Any:
-    """Load the config and check the time range and cluster: everything before the first AWS call."""
+def _prepare(
+    env: str | None,
+    config: str | None,
+    since: str,
+    until: str | None,
+    cluster: str | None,
+    events_files: tuple[str, ...] = (),
+) -> Any:
+    """Load the config, check the time range and cluster, read the events files: everything before the
+    first AWS call. Returns ``(spec, now, range, EventFiles | None)``."""
     from ecs_exec.clock import utcnow
+    from ecs_exec.output import info
     from generator.loader import load_config
+    from reconciler.audit.event_files import load_event_files
     from reconciler.audit.timerange import parse_range
 
     spec = load_config(env, config)
@@ -60,7 +73,25 @@ def _prepare(env: str | None, config: str | None, since: str, until: str | None,
         raise NotFoundError(
             f"--cluster: unknown cluster {cluster!r} in environment {spec.environment} (known: {known})"
         )
-    return spec, now, rng
+    if not events_files:
+        return spec, now, rng, None
+    events = load_event_files(events_files, spec.account_id, spec.region, sys.stdin.buffer)
+    info(
+        f"--events-file: {len(events.files)} file(s), {events.read} record(s), {len(events.records)} "
+        f"ExecuteCommand/StartSession record(s) of {spec.account_id}/{spec.region}; CloudTrail is not called"
+    )
+    return spec, now, rng, events
+
+
+def _events_file_option(fn: Any) -> Any:
+    return click.option(
+        "--events-file",
+        "events_files",
+        metavar="PATH",
+        multiple=True,
+        help="Read CloudTrail records from this file or directory (recursive; .json/.json.gz; trail log "
+        "files or a lookup-events export; - for stdin) instead of calling LookupEvents. Repeatable.",
+    )(fn)
 
 
 def _connect(spec: Any) -> Any:
@@ -97,6 +128,7 @@ def _connect(spec: Any) -> Any:
     show_default=True,
     help="Minutes before a missing transcript is flagged.",
 )
+@_events_file_option
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -108,6 +140,7 @@ def audit(
     cluster: str | None,
     principal: str | None,
     grace: str,
+    events_files: tuple[str, ...],
 ) -> None:
     """Join CloudTrail ExecuteCommand events with session transcripts and flag what needs a look.
 
@@ -122,11 +155,12 @@ def audit(
     from reconciler.audit.timerange import EVENT_HISTORY_DAYS, beyond_history
 
     grace_minutes = _grace(grace)
-    spec, now, rng = _prepare(env, config, since, until, cluster)
-    if beyond_history(rng, now):
+    spec, now, rng, events = _prepare(env, config, since, until, cluster, events_files)
+    if events is None and beyond_history(rng, now):
         info(f"note: CloudTrail event history keeps {EVENT_HISTORY_DAYS} days; older sessions are not listed")
     factory = _connect(spec)
-    report = run_audit(factory, spec, AuditQuery(rng, cluster, principal, grace_minutes), now)
+    query = AuditQuery(rng, cluster, principal, grace_minutes, tuple(events.files) if events else ())
+    report = run_audit(factory, spec, query, now, events)
     if output == "json":
         emit_json(report_to_dict(report))
     elif output == "csv":
@@ -158,6 +192,7 @@ def audit(
     default=None,
     help="Cluster to search for the transcript when CloudTrail has no record.",
 )
+@_events_file_option
 def show(
     session_id: str,
     env: str | None,
@@ -166,6 +201,7 @@ def show(
     since: str,
     until: str | None,
     cluster: str | None,
+    events_files: tuple[str, ...],
 ) -> None:
     """Print the transcript of SESSION_ID with its header (who, when, where).
 
@@ -184,13 +220,13 @@ def show(
         raise InvalidValueError(
             f"SESSION_ID: {session_id!r} is not a session id (letters, digits, _ . @ = + -)"
         )
-    spec, now, rng = _prepare(env, config, since, until, cluster)
+    spec, now, rng, events = _prepare(env, config, since, until, cluster, events_files)
     factory = _connect(spec)
     # A reviewer may read transcripts without cloudtrail:LookupEvents (or the endpoint lacks it, as
     # moto does): still show the transcript, say what is missing, exit 6.
     lookup_error: AwsError | None = None
     try:
-        session = find_session(factory, session_id, rng)
+        session = find_session(factory, session_id, rng, events)
     except AwsError as exc:
         session, lookup_error = None, exc
     if session is not None and session.cluster:
@@ -205,8 +241,9 @@ def show(
     if session is None and not ref.found and lookup_error is not None:
         raise lookup_error
     if session is None and not ref.found:
+        where = " in --events-file" if events is not None else ""
         raise NotFoundError(
-            f"SESSION_ID: no CloudTrail record of {session_id} since {rng.since:%Y-%m-%dT%H:%M:%SZ} "
+            f"SESSION_ID: no CloudTrail record of {session_id}{where} since {rng.since:%Y-%m-%dT%H:%M:%SZ} "
             f"and no transcript in {', '.join(clusters)}"
         )
     text = read_transcript(factory, ref) if ref.found else ""

@@ -114,6 +114,7 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
             "cluster": q.cluster,
             "principal": q.principal,
             "grace_minutes": q.grace_minutes,
+            "events_files": list(q.events_files),
         },
         "summary": {
             "sessions": len(report.rows),

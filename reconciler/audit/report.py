@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -17,6 +18,7 @@ from ecs_exec.aws import ClientFactory, describe_error
 from ecs_exec.errors import AwsError, ExitCode, combine
 from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.audit import lookup, transcripts, window_source
+from reconciler.audit.event_files import EventFiles
 from reconciler.audit.flags import session_flags, transcript_status
 from reconciler.audit.lookup import lookup_records
 from reconciler.audit.model import AuditRow, ExecSession, TranscriptRef, TranscriptStatus
@@ -37,12 +39,14 @@ _WINDOWLESS = (ExecMode.ALWAYS, ExecMode.NEVER)
 
 @dataclass(frozen=True)
 class AuditQuery:
-    """What to audit: the time range (UTC), optional cluster and principal substring, grace in minutes."""
+    """What to audit: the time range (UTC), optional cluster and principal substring, grace in minutes,
+    and the ``--events-file`` files read instead of CloudTrail ``LookupEvents`` (empty: ``LookupEvents``)."""
 
     range: TimeRange
     cluster: str | None = None
     principal: str | None = None
     grace_minutes: int = 60
+    events_files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,6 +86,30 @@ def _ecs_own_call(session: ExecSession) -> bool:
     return session.is_ssm and ECS_SOURCE in (session.identity.invoked_by, session.source_ip)
 
 
+def parse_sessions(
+    raws: Iterable[str | dict[str, Any]], notes: list[str], unreadable: int = 0
+) -> list[ExecSession]:
+    """CloudTrail records (``CloudTrailEvent`` strings or decoded dicts) -> ECS exec sessions.
+
+    Records of other events, and ``StartSession`` calls ECS makes itself, are dropped; unreadable records
+    are skipped and counted, with the ``unreadable`` ones found before, in one line of ``notes``.
+    """
+    sessions: list[ExecSession] = []
+    bad = unreadable
+    for raw in raws:
+        try:
+            session = parse_record(raw)
+        except RecordError as exc:
+            log.debug("skipping CloudTrail record: %s", exc)
+            bad += 1
+            continue
+        if session is not None and not _ecs_own_call(session):
+            sessions.append(session)
+    if bad:
+        notes.append(f"skipped {bad} unreadable CloudTrail record(s)")
+    return sessions
+
+
 def collect_sessions(factory: ClientFactory, rng: TimeRange, notes: list[str]) -> list[ExecSession]:
     """``LookupEvents`` for each of :data:`EVENT_NAMES` -> parsed sessions (unreadable records noted).
 
@@ -91,27 +119,36 @@ def collect_sessions(factory: ClientFactory, rng: TimeRange, notes: list[str]) -
         AwsError: CloudTrail failed after the retries (exit 5), naming the query.
     """
     client = factory.client("cloudtrail")
-    sessions: list[ExecSession] = []
-    bad = 0
+    raws: list[str] = []
     for name in EVENT_NAMES:
         try:
-            raws = list(lookup_records(client, name, rng.since, rng.until))
+            raws.extend(lookup_records(client, name, rng.since, rng.until))
         except (ClientError, BotoCoreError) as exc:
             raise AwsError(
                 f"cloudtrail:LookupEvents (EventName={name}) failed: {describe_error(exc)}"
             ) from None
-        for raw in raws:
-            try:
-                session = parse_record(raw)
-            except RecordError as exc:
-                log.debug("skipping CloudTrail record: %s", exc)
-                bad += 1
-                continue
-            if session is not None and not _ecs_own_call(session):
-                sessions.append(session)
-    if bad:
-        notes.append(f"skipped {bad} unreadable CloudTrail record(s)")
-    return sessions
+    return parse_sessions(raws, notes)
+
+
+def file_sessions(events: EventFiles, rng: TimeRange, notes: list[str]) -> list[ExecSession]:
+    """The sessions of ``--events-file`` records whose ``eventTime`` is within ``rng`` (both ends
+    included, as ``LookupEvents`` ``StartTime`` / ``EndTime``). Pure: no AWS calls."""
+    if events.other_scope:
+        notes.append(
+            f"ignored {events.other_scope} exec record(s) of another account or region in --events-file"
+        )
+    sessions = parse_sessions(events.records, notes, events.unreadable)
+    return [s for s in sessions if rng.since <= s.event_time <= rng.until]
+
+
+def gather_sessions(
+    factory: ClientFactory, rng: TimeRange, notes: list[str], events: EventFiles | None = None
+) -> list[ExecSession]:
+    """The sessions of ``rng``: from ``events`` (``--events-file``, no AWS call) when given, else from
+    CloudTrail ``LookupEvents`` (see :func:`collect_sessions`)."""
+    if events is not None:
+        return file_sessions(events, rng, notes)
+    return collect_sessions(factory, rng, notes)
 
 
 def select(sessions: Iterable[ExecSession], cluster: str | None, principal: str | None) -> list[ExecSession]:
@@ -151,14 +188,22 @@ def join(
     return rows
 
 
-def run_audit(factory: ClientFactory, spec: EnvironmentSpec, query: AuditQuery, now: datetime) -> AuditReport:
+def run_audit(
+    factory: ClientFactory,
+    spec: EnvironmentSpec,
+    query: AuditQuery,
+    now: datetime,
+    events: EventFiles | None = None,
+) -> AuditReport:
     """Run the audit for ``spec``'s region.
 
+    ``events``: records read from ``--events-file`` instead of CloudTrail (then no CloudTrail call is made).
     AWS: see :data:`PERMISSIONS`. Raises :class:`AwsError` only when CloudTrail itself fails; transcript
     and window reads that fail are reported in ``errors`` (exit 6).
     """
     report = AuditReport(spec.environment, spec.region, now, query)
-    sessions = select(collect_sessions(factory, query.range, report.notes), query.cluster, query.principal)
+    found = gather_sessions(factory, query.range, report.notes, events)
+    sessions = select(found, query.cluster, query.principal)
     refs: dict[str, TranscriptRef] = {}
     for s in sessions:
         if s.cluster and s.session_id and not s.failed and not s.is_ssm:
@@ -182,8 +227,11 @@ def run_audit(factory: ClientFactory, spec: EnvironmentSpec, query: AuditQuery, 
     return report
 
 
-def find_session(factory: ClientFactory, session_id: str, rng: TimeRange) -> ExecSession | None:
+def find_session(
+    factory: ClientFactory, session_id: str, rng: TimeRange, events: EventFiles | None = None
+) -> ExecSession | None:
     """The CloudTrail record that started ``session_id`` within ``rng`` (``LookupEvents`` cannot filter
-    on the session id, so the range is scanned), or None."""
+    on the session id, so the range is scanned; ``events``: search these records instead), or None."""
     notes: list[str] = []
-    return next((s for s in collect_sessions(factory, rng, notes) if s.session_id == session_id), None)
+    found = gather_sessions(factory, rng, notes, events)
+    return next((s for s in found if s.session_id == session_id), None)

@@ -29,7 +29,8 @@ def put_stream(
     logs.create_log_stream(logGroupName=group, logStreamName=stream)
     if lines:
         events = [{"timestamp": _ms(at) + i, "message": line} for i, line in enumerate(lines)]
-        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+        resp = logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+        assert not resp.get("rejectedLogEventsInfo"), resp["rejectedLogEventsInfo"]  # too old / too new
 
 
 def put_object(spec: EnvironmentSpec, cluster: str, key: str, body: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,19 @@ clusters:
   - name: sandbox
     exec: {mode: always}
 """
+
+
+#: The wall clock of moto's ``PutLogEvents`` check (AWS accepts events of the last 14 days only), pinned
+#: to the time of the test data (transcripts, window events around 2026-11-30): else the seeded events are
+#: silently dropped once the real date is past 2026-12-14. Naive UTC, like moto's own ``utcnow``.
+MOTO_LOGS_NOW = datetime(2026, 11, 30, 12, 0)
+
+
+@pytest.fixture(autouse=True)
+def _moto_logs_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    import moto.logs.models
+
+    monkeypatch.setattr(moto.logs.models, "utcnow", lambda: MOTO_LOGS_NOW)
 
 
 @pytest.fixture()

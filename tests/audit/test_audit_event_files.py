@@ -1,0 +1,171 @@
+"""``--events-file`` parsing (pure, no AWS): both file shapes, gzip, directories, stdin, scope, bad files."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from audit_records import assumed_role, execute_command, iam_user, lookup_event, page, start_session
+
+from reconciler.audit.event_files import EventFileError, expand, load_event_files
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "cloudtrail-exec-sample.json"
+
+
+def _other(name: str = "DescribeTasks") -> dict[str, Any]:
+    rec = execute_command(iam_user(), session_id=None)
+    rec["eventName"] = name
+    return rec
+
+
+def _trail(records: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"Records": records}).encode()
+
+
+def _load(*paths: Path | str, stdin: io.BytesIO | None = None) -> Any:
+    return load_event_files([str(p) for p in paths], ACCOUNT, REGION, stdin)
+
+
+def test_trail_log_file_keeps_only_exec_records(tmp_path: Path) -> None:
+    ec = execute_command(iam_user(), session_id="ecs-execute-command-0000000000000000a")
+    ss = start_session(assumed_role())
+    path = tmp_path / "trail.json"
+    path.write_bytes(_trail([_other(), ec, _other("ListTasks"), ss]))
+    events = _load(path)
+    assert [r["eventID"] for r in events.records] == [ec["eventID"], ss["eventID"]]
+    assert (events.files, events.read, events.other_scope, events.unreadable) == ([str(path)], 4, 0, 0)
+
+
+def test_gzipped_trail_file_as_delivered_to_s3(tmp_path: Path) -> None:
+    ec = execute_command(iam_user())
+    path = tmp_path / f"{ACCOUNT}_CloudTrail_{REGION}_20261130T1005Z_abcdEFGH1234.json.gz"
+    path.write_bytes(gzip.compress(_trail([ec])))
+    assert [r["eventID"] for r in _load(path).records] == [ec["eventID"]]
+
+
+def test_lookup_events_export_decodes_cloudtrail_event_strings(tmp_path: Path) -> None:
+    ec = execute_command(assumed_role(source_identity="bob@example.com"))
+    export = page([ec, _other()], next_token="tok")  # `aws cloudtrail lookup-events` output
+    export["Events"].append({**lookup_event(ec), "EventId": "x", "CloudTrailEvent": "{not json"})
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    events = _load(path)
+    assert events.records == [ec]
+    assert (events.read, events.unreadable) == (3, 1)
+
+
+def test_directory_is_searched_recursively(tmp_path: Path) -> None:
+    day = tmp_path / "AWSLogs" / ACCOUNT / "CloudTrail" / REGION / "2026" / "11" / "30"
+    day.mkdir(parents=True)
+    first, second = execute_command(iam_user("a")), execute_command(iam_user("b"))
+    (day / "b_1010Z.json.gz").write_bytes(gzip.compress(_trail([second])))
+    (day / "a_1005Z.json").write_bytes(_trail([first]))
+    (day / "notes.txt").write_text("not a trail file")
+    digest = tmp_path / "AWSLogs" / ACCOUNT / "CloudTrail-Digest" / REGION / "2026" / "11" / "30"
+    digest.mkdir(parents=True)
+    (digest / "digest.json.gz").write_bytes(gzip.compress(b'{"digestStartTime": "2026-11-30T10:00:00Z"}'))
+    events = _load(tmp_path)
+    assert [Path(f).name for f in events.files] == ["a_1005Z.json", "b_1010Z.json.gz"]
+    assert [r["eventID"] for r in events.records] == [first["eventID"], second["eventID"]]
+
+
+def test_stdin_plain_and_gzipped() -> None:
+    ec = execute_command(iam_user())
+    assert _load("-", stdin=io.BytesIO(_trail([ec]))).records == [ec]
+    gz = gzip.compress(json.dumps(page([ec])).encode())
+    assert _load("-", stdin=io.BytesIO(gz)).files == ["-"]
+    assert _load("-", stdin=io.BytesIO(gz)).records == [ec]
+
+
+def test_same_record_twice_is_kept_once_and_the_same_file_read_once(tmp_path: Path) -> None:
+    ec = execute_command(iam_user())
+    (tmp_path / "a.json").write_bytes(_trail([ec]))
+    (tmp_path / "b.json").write_text(json.dumps(page([ec])), encoding="utf-8")
+    events = _load(tmp_path / "a.json", tmp_path, tmp_path / "b.json")
+    assert events.files == [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    assert (len(events.records), events.duplicates) == (1, 1)
+
+
+def test_records_of_another_account_or_region_are_dropped(tmp_path: Path) -> None:
+    here = execute_command(iam_user())
+    other_region = {**execute_command(iam_user()), "awsRegion": "eu-west-1"}
+    other_account = {**execute_command(iam_user()), "recipientAccountId": "444455556666"}
+    no_scope_fields = execute_command(iam_user())
+    del no_scope_fields["awsRegion"], no_scope_fields["recipientAccountId"]
+    path = tmp_path / "org-trail.json"
+    path.write_bytes(_trail([here, other_region, other_account, no_scope_fields]))
+    events = _load(path)
+    assert [r["eventID"] for r in events.records] == [here["eventID"], no_scope_fields["eventID"]]
+    assert events.other_scope == 2
+
+
+def test_sample_file_is_a_trail_log_file() -> None:
+    events = _load(SAMPLE)
+    assert events.read == 5
+    assert [r["eventName"] for r in events.records] == ["ExecuteCommand"] * 3 + ["StartSession"]
+    assert {r["requestParameters"].get("cluster", "demo-app") for r in events.records} == {"demo-app"}
+    assert [r.get("errorCode") for r in events.records] == ["InvalidParameterException", None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("not-json.json", b"Records: []", "not JSON"),
+        ("list.json", b"[]", "not a CloudTrail file"),
+        ("digest.json", b'{"digestStartTime": "x"}', "not a CloudTrail file"),
+        ("bad-item.json", b'{"Records": [1]}', "Records[0] is not a JSON object"),
+        ("bad-event.json", b'{"Events": [{"EventId": "x"}]}', "Events[0] has no CloudTrailEvent"),
+        ("truncated.json.gz", gzip.compress(b'{"Records": []}')[:12], "not a valid gzip file"),
+        ("binary.json", b"\xff\xfe\x00garbage", "not JSON"),
+    ],
+)
+def test_bad_file_names_the_file(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(EventFileError) as err:
+        _load(path)
+    assert str(err.value).startswith(f"--events-file: {path}: {reason}")
+    assert "\n" not in str(err.value)
+    assert err.value.exit_code == 4
+
+
+def test_missing_path_and_empty_directory(tmp_path: Path) -> None:
+    with pytest.raises(EventFileError, match=r"--events-file: .*nope\.json: no such file or directory"):
+        expand([str(tmp_path / "nope.json")])
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    with pytest.raises(EventFileError, match="directory holds no .json or .json.gz file"):
+        expand([str(tmp_path / "empty")])
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod 000 does not stop root (this suite may run as root): make the read itself fail.
+    path = tmp_path / "secret.json"
+    path.write_bytes(_trail([]))
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(EventFileError, match=r"secret\.json: cannot read: Permission denied"):
+        _load(path)
+
+
+def test_fifo_is_not_a_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(EventFileError, match=r"pipe\.json: not a regular file or directory"):
+        expand([str(fifo)])
+
+
+def test_a_bad_file_after_good_ones_still_fails(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_bytes(_trail([execute_command(iam_user())]))
+    (tmp_path / "b.json").write_bytes(b"{}")
+    with pytest.raises(EventFileError, match=r"b\.json: not a CloudTrail file"):
+        _load(tmp_path)
