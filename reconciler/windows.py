@@ -123,7 +123,8 @@ class WindowResult:
         return self.status in {"opened", "extended", "closed"}
 
     def to_dict(self, now: datetime | None = None) -> dict[str, Any]:
-        """JSON-ready dict (times UTC ISO 8601; ``seconds_left`` when ``now`` is given and a window is known)."""
+        """JSON-ready dict (times UTC ISO 8601; ``seconds_left`` when ``now`` is given and the window is
+        still open or planned: a closed window has no time left to show)."""
         data: dict[str, Any] = {
             "cluster": self.cluster,
             "service": self.service,
@@ -135,7 +136,8 @@ class WindowResult:
             "command": self.command,
         }
         if self.window is not None:
-            data.update(_window_fields(self.window, now))
+            closed = self.status in {"closed", "already-closed"}
+            data.update(_window_fields(self.window, None if closed else now))
         return data
 
 
@@ -597,7 +599,8 @@ class WindowRow:
         return "open" if self.window.is_open(now) else "expired"
 
     def to_dict(self, now: datetime) -> dict[str, Any]:
-        """JSON / table row: who, why, expiry, ``seconds_left`` / ``time_left``, ``state``."""
+        """JSON / table row: who, why, expiry, ``seconds_left`` / ``time_left``, ``state``, and the
+        service's ``enableExecuteCommand`` (DescribeServices' field, under the API's own name)."""
         state = self.state(now)
         if self.window is None:
             fields: dict[str, Any] = {

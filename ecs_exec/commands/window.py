@@ -161,12 +161,16 @@ def _waiter(timeout: int) -> Iterator[Waiter]:
         line.end()
 
 
-def _emit_result(result: WindowResult, output: str, now: datetime) -> None:
+def _emit_result(
+    command: str, spec: EnvironmentSpec, result: WindowResult, output: str, now: datetime
+) -> None:
+    from reconciler.window_report import result_document
+
     info(result.message)
-    data = result.to_dict(now)
     if output == "json":
-        emit_json(data)
+        emit_json(result_document(command, spec.environment, result, now))
         return
+    data = result.to_dict(now)
     keys = (
         "status",
         "cluster",
@@ -242,7 +246,7 @@ def open_cmd(
     if result.status == "opened" and wait:
         with _waiter(wait_timeout) as waiter:
             result = wait_for_exec_task(factory, spec, result, waiter, now=now)
-    _emit_result(result, output, now)
+    _emit_result("open", spec, result, output, now)
 
 
 @window.command("extend")
@@ -278,7 +282,7 @@ def extend_cmd(
     result = extend_window(
         factory, spec, cluster, service, minutes=minutes, actor=actor, now=now, dry_run=dry_run
     )
-    _emit_result(result, output, now)
+    _emit_result("extend", spec, result, output, now)
 
 
 @window.command("close")
@@ -330,7 +334,7 @@ def close_cmd(
     if wait and not dry_run and result.status != "already-closed":
         with _waiter(wait_timeout) as waiter:
             wait_until_closed(factory, cluster, service, waiter)
-    _emit_result(result, output, now)
+    _emit_result("close", spec, result, output, now)
 
 
 @window.command("list")
@@ -345,17 +349,19 @@ def close_cmd(
 )
 def list_cmd(env: str | None, config: str | None, output: str, assume_role: bool) -> None:
     """Windows recorded in the environment: who, why, expiry, time left (expired ones until swept)."""
+    from reconciler.window_report import list_document
     from reconciler.windows import list_windows
 
     spec = _load(env, config)
     now = _now()
     factory, _actor = _connect(spec, assume_role)
-    rows = [r.to_dict(now) for r in list_windows(factory, spec)]
+    windows = list_windows(factory, spec)
+    rows = [r.to_dict(now) for r in windows]
     invalid = sum(1 for r in rows if r["state"] == "invalid")
     if invalid:
         info(f"{invalid} window(s) with unreadable or hand-edited tags: `exec-window sweep` closes them")
     if output == "json":
-        emit_json(rows)
+        emit_json(list_document(spec.environment, windows, now))
         return
     if not rows:
         info(f"no exec windows in environment {spec.environment}")
@@ -383,6 +389,7 @@ def sweep_cmd(
 
     Run it from cron every few minutes. Exit 6 when some services could not be closed.
     """
+    from reconciler.window_report import failure_rows, sweep_document
     from reconciler.windows import sweep_windows
 
     spec = _load(env, config)
@@ -400,9 +407,9 @@ def sweep_cmd(
         }
         for r in report.results
     ]
-    failures = [{"cluster": f.cluster, "service": f.service, "error": f.error} for f in report.failures]
+    failures = failure_rows(report)
     if output == "json":
-        emit_json({"results": [r.to_dict(now) for r in report.results], "failures": failures})
+        emit_json(sweep_document(spec.environment, report, now))
     else:
         if not rows:
             info(f"sweep: nothing to close in environment {spec.environment}")

@@ -179,12 +179,14 @@ def test_open_list_close_in_process(
     assert "already open" in again.stderr and "extend" in again.stderr
 
     listed = _invoke(main, ["window", "list", "--env", "local", "-o", "json"])
-    [row] = json.loads(listed.stdout)
+    [row] = json.loads(listed.stdout)["windows"]
     assert row["service"] == "api" and row["seconds_left"] == 1800 and row["reason"] == "debug _7"
 
     closed = _invoke(exec_window_main, ["close", *OPEN[2:], "--no-wait", "-o", "json"])
     assert closed.exit_code == 0, closed.stderr
     assert json.loads(closed.stdout)["status"] == "closed"
+    assert "seconds_left" not in json.loads(closed.stdout)  # regression: a closed window showed time left
+    assert not re.search(r"^seconds_left", _invoke(exec_window_main, ["close", *OPEN[2:]]).stdout, re.M)
     noop = _invoke(exec_window_main, ["close", *OPEN[2:], "-o", "json"])
     assert noop.exit_code == 0 and json.loads(noop.stdout)["status"] == "already-closed"
 
@@ -256,3 +258,41 @@ def test_progress_is_paced_when_not_a_terminal() -> None:
 
     with window_cmd._waiter(600) as waiter:  # pytest's captured stderr is no terminal
         assert waiter.progress_every_seconds == 30.0
+
+
+_API_FIELDS = {"enableExecuteCommand"}  # AWS API fields keep the API's name (README, windows section)
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_every_json_document_is_an_object_with_schema_version_and_snake_case_keys(
+    spec: EnvironmentSpec, moto_account: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: list printed a bare array mixing enableExecuteCommand with snake_case, no schema_version.
+    monkeypatch.setenv("ECS_EXEC_NOW", "2026-11-30T12:00:00Z")
+    runs = {
+        "open": [*OPEN[1:], "--reason", "r", "--no-wait"],
+        "extend": ["extend", *OPEN[2:], "--minutes", "5"],
+        "list": ["list", "--env", "local"],
+        "close": ["close", *OPEN[2:], "--no-wait"],
+        "sweep": ["sweep", "--env", "local", "--dry-run"],
+    }
+    for command, args in runs.items():
+        result = _invoke(exec_window_main, [*args, "-o", "json"])
+        assert result.exit_code == 0, (command, result.stderr)
+        doc = json.loads(result.stdout)
+        assert isinstance(doc, dict)
+        assert (doc["schema_version"], doc["command"], doc["environment"]) == (1, command, "local")
+        odd = {k for k in _keys(doc) - _API_FIELDS if not re.fullmatch(r"[a-z][a-z0-9_]*", k)}
+        assert not odd, (command, odd)
+        if command == "list":
+            assert doc["windows"][0]["enableExecuteCommand"] is True
+        if command == "close":
+            assert doc["status"] == "closed" and "seconds_left" not in doc
+            assert doc["expires_at"] == "2026-11-30T12:35:00Z"  # which window was closed

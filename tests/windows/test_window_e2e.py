@@ -72,13 +72,15 @@ def test_open_list_expire_sweep_then_in_sync(applied_local: Any) -> None:
         env, "ecs-exec", "window", "list", "--env", "local", "-o", "json", now="2026-11-30T12:05:00Z"
     )
     assert listed.returncode == 0, listed.stderr
-    [row] = [r for r in json.loads(listed.stdout) if r["service"] == SERVICE]
+    [row] = [r for r in json.loads(listed.stdout)["windows"] if r["service"] == SERVICE]
     assert row["state"] == "open" and row["seconds_left"] == 600 and row["reason"] == "e2e: _why_ _1"
 
     # the clock moves past the expiry (the schedule never fires on moto): sweep closes the window
     later = "2026-11-30T12:16:00Z"
     expired = _run(env, "exec-window", "list", "--env", "local", "-o", "json", now=later)
-    assert [r["state"] for r in json.loads(expired.stdout) if r["service"] == SERVICE] == ["expired"]
+    assert [r["state"] for r in json.loads(expired.stdout)["windows"] if r["service"] == SERVICE] == [
+        "expired"
+    ]
     before = _drift(env, later)  # exec on with an expired window is drift until swept
     assert any(SERVICE in json.dumps(item) for item in before["items"]), before["items"]
     swept = _run(env, "exec-window", "sweep", "--env", "local", "-o", "json", now=later)
