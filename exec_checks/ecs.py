@@ -218,6 +218,40 @@ def containers(task_definition: Block) -> list[dict[str, Any]] | Unknown:
     return value
 
 
+def env_names(container: dict[str, Any]) -> set[str] | Unknown:
+    """Names of a container definition's ``environment`` and ``secrets`` entries; UNKNOWN when one
+    of them is not a ``{"name": "<string>", ...}`` object (ECS would refuse it; we cannot judge it)."""
+    names: set[str] = set()
+    for key in ("environment", "secrets"):
+        entries = container.get(key)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            return UNKNOWN
+        for entry in entries:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or is_unknown(name):
+                return UNKNOWN
+            names.add(name)
+    return names
+
+
+def awslogs_group(container: dict[str, Any]) -> Value:
+    """The ``logConfiguration.options["awslogs-group"]`` of a container definition: None when it
+    has none, UNKNOWN when it is not a literal string or the structure is not ECS's."""
+    config = container.get("logConfiguration")
+    if config is None:
+        return None
+    if not isinstance(config, dict):
+        return UNKNOWN
+    options = config.get("options")
+    if options is None:
+        return None
+    if not isinstance(options, dict):
+        return UNKNOWN
+    return literal(options.get("awslogs-group"))
+
+
 def clusters_of_role(model: TfModel, key: RoleKey) -> list[Block]:
     """Clusters running a service whose task definition's task role is ``key``."""
     out: list[Block] = []

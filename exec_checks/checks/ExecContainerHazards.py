@@ -10,7 +10,7 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.ecs import containers, exec_enabled, services, task_definition_of
+from exec_checks.ecs import containers, env_names, exec_enabled, services, task_definition_of
 from exec_checks.model import Block, TfModel
 from exec_checks.values import Unknown, as_bool
 
@@ -19,18 +19,14 @@ CREDENTIAL_NAMES = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
 
 def hazardous(container: dict[str, Any]) -> bool | None:
     """True when the container breaks or hijacks the exec agent; None when that is unknown."""
-    names = {
-        e.get("name")
-        for key in ("environment", "secrets")
-        for e in container.get(key) or []
-        if isinstance(e, dict)
-    }
-    if names & CREDENTIAL_NAMES:
+    names = env_names(container)
+    if not isinstance(names, Unknown) and names & CREDENTIAL_NAMES:
         return True
     readonly = container.get("readonlyRootFilesystem")
-    if readonly is None:
-        return False
-    return as_bool(readonly)
+    flag = False if readonly is None else as_bool(readonly)
+    if flag:
+        return True
+    return None if isinstance(names, Unknown) or flag is None else False
 
 
 class ExecContainerHazards(ExecGraphCheck):

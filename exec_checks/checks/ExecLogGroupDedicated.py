@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.ecs import containers, exec_log_group_names
+from exec_checks.ecs import awslogs_group, containers, exec_log_group_names
 from exec_checks.model import Block, TfModel
-from exec_checks.values import Unknown, is_unknown
+from exec_checks.values import Unknown
 
 
 class ExecLogGroupDedicated(ExecGraphCheck):
@@ -27,11 +27,10 @@ class ExecLogGroupDedicated(ExecGraphCheck):
                 yield td, CheckResult.UNKNOWN if names or names_unknown else CheckResult.PASSED
                 continue
             for container in defs:
-                options = (container.get("logConfiguration") or {}).get("options") or {}
-                group = options.get("awslogs-group")
+                group = awslogs_group(container)
                 if group is None:
                     yield td, CheckResult.PASSED
-                elif not isinstance(group, str) or is_unknown(group):
+                elif isinstance(group, Unknown):
                     yield td, CheckResult.UNKNOWN if names or names_unknown else CheckResult.PASSED
                 elif group in names:
                     yield td, CheckResult.FAILED

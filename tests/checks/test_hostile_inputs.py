@@ -7,10 +7,12 @@ so UNKNOWN means "neither failed nor passed".
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
+from ecs_exec.errors import OperatorError
 from exec_checks.report import Finding, ScanReport
 from exec_checks.scan import scan
 
@@ -28,6 +30,13 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("ECSX_001", "aws_ecs_cluster.literal_dynamic_bad"): FAILED,
         ("ECSX_017", "aws_ecs_cluster.literal_dynamic_bad"): FAILED,
         ("ECSX_004", "aws_ecs_cluster.literal_dynamic_unencrypted"): FAILED,
+    },
+    "malformed_containers": {
+        ("ECSX_011", "aws_ecs_task_definition.malformed"): UNKNOWN,
+        ("ECSX_006", "aws_ecs_task_definition.malformed"): UNKNOWN,
+        ("ECSX_011", "aws_ecs_task_definition.static_keys"): FAILED,
+        ("ECSX_006", "aws_ecs_task_definition.static_keys"): PASSED,
+        ("ECSX_006", "aws_ecs_task_definition.shares_exec_group"): FAILED,
     },
     "policy_shapes": {
         ("ECSX_007", "aws_iam_policy.layered_adds_star"): FAILED,
@@ -73,3 +82,22 @@ def _result(report: ScanReport, case: str, check_id: str, resource: str) -> str:
 )
 def test_hostile_result(report: ScanReport, case: str, check_id: str, resource: str, expected: str) -> None:
     assert _result(report, case, check_id, resource) == expected
+
+
+def test_crashing_check_is_one_line_error_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in one of our graph checks fails the scan (never a silent PASS) with one line naming the
+    check; the traceback is logged at debug level only (shown with -v)."""
+    from exec_checks.model import TfModel
+
+    def boom(connector: object) -> TfModel:
+        raise KeyError("options")
+
+    # every graph check builds its model first: make that fail (checkov may hold its own copies of
+    # the check classes, but they all share exec_checks.model)
+    monkeypatch.setattr(TfModel, "from_connector", staticmethod(boom))
+    caplog.set_level(logging.INFO, logger="exec_checks")
+    with pytest.raises(OperatorError, match=r"^a policy check crashed: .*ECSX_006: KeyError"):
+        scan([HOSTILE / "malformed_containers"], skip_file=None, our_checks_only=True)
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO and r.exc_info]
