@@ -199,9 +199,11 @@ def _report(records: list[Any], skips: list[SkipEntry]) -> ScanReport:
             warnings.append(finding)
         else:
             failed.append(finding)
+    # The skip file is shared by every environment and applied to any folder scanned, so an entry that
+    # matches nothing here is normal: a debug line (-v), not a warning on every plan and check.
     for entry in skips:
         if entry not in used:
-            log.warning(
+            log.debug(
                 "skip file: %s%s matched no failed result",
                 entry.id,
                 f" on {entry.resource}" if entry.resource else "",
