@@ -146,6 +146,18 @@ def _root_of(vertex: dict[str, Any]) -> str:
     return os.path.dirname(str(path or vertex.get("file_path_") or ""))
 
 
+def _no_instances(config: dict[str, Any]) -> bool:
+    """True when checkov rendered the block's ``count`` to 0 or its ``for_each`` to an empty
+    collection: Terraform creates nothing, so the block is left out of the model (its policy
+    neither fails nor denies anything; no record, as checkov's resource checks do for ``count = 0``)."""
+    count = attr(config, "count")
+    if "count" in config and (count == 0 or count == "0"):
+        return True
+    for_each = attr(config, "for_each")
+    empty = isinstance(for_each, dict | list | set | frozenset) and not for_each  # checkov renders sets
+    return "for_each" in config and (empty or for_each in ("set()", "[]", "{}"))
+
+
 class TfModel:
     """The blocks and reference edges of one checkov graph."""
 
@@ -184,6 +196,8 @@ class TfModel:
         if kind == "data":
             address = f"{module}.data.{block_name}" if module else f"data.{block_name}"
         config = vertex.get("config_", {}).get(rtype, {}).get(name, {})
+        if isinstance(config, dict) and _no_instances(config):
+            return None
         return Block(
             index,
             kind,

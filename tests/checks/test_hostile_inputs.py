@@ -38,6 +38,13 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("ECSX_006", "aws_ecs_task_definition.static_keys"): PASSED,
         ("ECSX_006", "aws_ecs_task_definition.shares_exec_group"): FAILED,
     },
+    "no_instances": {
+        ("ECSX_014", "aws_iam_policy.p_count0"): UNKNOWN,
+        ("ECSX_014", "aws_iam_policy.p_cond"): UNKNOWN,
+        ("ECSX_014", "aws_iam_policy.p_each_empty"): UNKNOWN,
+        ("ECSX_014", "aws_iam_policy.p_each_map_empty"): UNKNOWN,
+        ("ECSX_014", "aws_iam_policy.p_one[0]"): FAILED,
+    },
     "policy_shapes": {
         ("ECSX_007", "aws_iam_policy.layered_adds_star"): FAILED,
         ("ECSX_007", "aws_iam_policy.layered_broad"): FAILED,
