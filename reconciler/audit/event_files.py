@@ -46,7 +46,7 @@ class EventFileError(InvalidValueError):
     """A file given to ``--events-file`` is missing, unreadable, not JSON or not one of the two shapes (exit 4)."""
 
     def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{OPTION}: {name}: {reason}")
+        super().__init__(f"{OPTION}: {'stdin' if name == STDIN else name}: {reason}")
 
 
 @dataclass

@@ -169,3 +169,8 @@ def test_a_bad_file_after_good_ones_still_fails(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_bytes(b"{}")
     with pytest.raises(EventFileError, match=r"b\.json: not a CloudTrail file"):
         _load(tmp_path)
+
+
+def test_bad_stdin_is_named_stdin() -> None:
+    with pytest.raises(EventFileError, match=r"^--events-file: stdin: not JSON"):
+        _load("-", stdin=io.BytesIO(b"nope"))
