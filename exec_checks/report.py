@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from exec_checks import CHECK_PREFIX
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The SARIF base id of the working directory the scan ran in (relative file names resolve against it).
+SRCROOT = "%SRCROOT%"
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,9 @@ class ScanReport:
     PASSED result, one per checkov record (checkov merges equal records: one module file called
     from two roots under the same address passes once); ``skipped``: results skipped with their reason; ``warnings``:
     findings of warning-level checks (reported, never failing); ``checks``: our checks' ``(id,
-    message, hint, level)`` for the SARIF rule table. checkov reports nothing for UNKNOWN.
+    message, hint, level)`` for the SARIF rule table; ``root``: the absolute working directory the
+    scan ran in (file names relative to it resolve against it; empty: the current one). checkov
+    reports nothing for UNKNOWN.
     """
 
     failed: list[Finding]
@@ -60,6 +67,7 @@ class ScanReport:
     skipped: list[Skipped]
     warnings: list[Finding] = field(default_factory=list)
     checks: tuple[tuple[str, str, str, str], ...] = ()
+    root: str = ""
 
     @property
     def passed(self) -> int:
@@ -86,7 +94,13 @@ class ScanReport:
         }
 
     def to_sarif(self) -> dict[str, Any]:
-        """One SARIF 2.1.0 log: every failed result at level ``error``, warnings at ``warning``."""
+        """One SARIF 2.1.0 log: every failed result at level ``error``, warnings at ``warning``.
+
+        A file inside the working directory is a relative URI against the base id ``%SRCROOT%``
+        (``originalUriBaseIds`` maps it to the working directory's ``file://`` URI, as code-scanning
+        tools expect); a file outside it is an absolute ``file:///`` URI.
+        """
+        root = self.root or os.getcwd()
         findings = self.failed + self.warnings
         rules: dict[str, dict[str, Any]] = {}
         for check_id, message, hint, level in self.checks:
@@ -103,7 +117,7 @@ class ScanReport:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.file.replace("\\", "/").lstrip("/")},
+                            "artifactLocation": artifact_location(f.file),
                             "region": {
                                 "startLine": max(f.line_start, 1),
                                 "endLine": max(f.line_end, f.line_start, 1),
@@ -127,10 +141,27 @@ class ScanReport:
                             "rules": list(rules.values()),
                         }
                     },
+                    "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(root)}},
                     "results": results,
                 }
             ],
         }
+
+
+def artifact_location(file: str) -> dict[str, str]:
+    """SARIF ``artifactLocation`` of a finding's file: ``{"uri": <relative>, "uriBaseId": "%SRCROOT%"}``
+    for a path relative to the working directory, ``{"uri": "file:///..."}`` for an absolute one.
+    Path segments are percent-encoded (RFC 3986), so spaces and ``#`` survive."""
+    path = PurePath(file)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}  # percent-encodes, file:///...
+    return {"uri": quote(PurePosixPath(*path.parts).as_posix()), "uriBaseId": SRCROOT}
+
+
+def _directory_uri(root: str) -> str:
+    """``file:///.../`` of a directory: the trailing slash makes relative URIs resolve inside it."""
+    uri = PurePath(root).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def _rule(check_id: str, message: str, hint: str | None, level: str) -> dict[str, Any]:

@@ -215,4 +215,5 @@ def _report(records: list[Any], skips: list[SkipEntry]) -> ScanReport:
         skipped=sorted(set(skipped), key=lambda s: (s.file, s.check_id, s.resource)),
         warnings=sorted(set(warnings), key=key),
         checks=tuple((c.check_id, c.message, c.hint, c.level) for c in our_checks()),
+        root=os.getcwd(),
     )
