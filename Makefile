@@ -4,13 +4,10 @@ ENV ?= local
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# A local mirror of the AWS provider (a folder holding registry.terraform.io/); found on this
-# machine when there is one, empty elsewhere so real users fetch from the registry as usual.
-TF_PLUGIN_DIR ?= $(patsubst %/registry.terraform.io/hashicorp/aws,%,$(firstword $(wildcard \
-	/opt/tf-plugins/registry.terraform.io/hashicorp/aws \
-	/usr/share/terraform/plugins/registry.terraform.io/hashicorp/aws \
-	/usr/local/share/terraform/plugins/registry.terraform.io/hashicorp/aws)))
-export TF_PLUGIN_DIR
+# TF_PLUGIN_DIR (terraform init -plugin-dir): left unset here, so ecs-exec looks for a provider
+# mirror on the machine itself (ecs_exec.tf_runner.plugin_dir_from_env: /opt/tf-plugins,
+# /usr/share/terraform/plugins, /usr/local/share/terraform/plugins) and else uses the registry.
+# `make plan TF_PLUGIN_DIR=` forces the registry; `make plan TF_PLUGIN_DIR=/path` another mirror.
 PYTEST_ARGS ?=
 
 .PHONY: help setup render plan apply drift check lint test demo bench clean

@@ -116,7 +116,7 @@ def run_demo() -> None:
     """
     from ecs_exec import tf_flow
     from ecs_exec.moto_server import start_server
-    from ecs_exec.tf_runner import find_terraform, plugin_dir_from_env
+    from ecs_exec.tf_runner import find_terraform
     from generator.loader import load_config
 
     total = 8
@@ -130,10 +130,7 @@ def run_demo() -> None:
             os.environ.pop(var, None)
         os.environ.update(server.env(region=spec.region))
         info(f"    AWS_ENDPOINT_URL={server.endpoint}")
-        # Run outside make, TF_PLUGIN_DIR may be unset: use a mirror on the machine (no network).
-        settings = replace(
-            tf_flow.Settings.from_environment(DEMO_ENV), plugin_dir=plugin_dir_from_env(discover=True)
-        )
+        settings = tf_flow.Settings.from_environment(DEMO_ENV)  # TF_PLUGIN_DIR or a mirror found here
 
         _heading(2, total, "render config/local.yaml, fmt, checkov, terraform init + plan")
         target = tf_flow.load_target(DEMO_ENV, None)

@@ -75,7 +75,8 @@ class Settings:
 
     @classmethod
     def from_environment(cls, env: str, environ: Mapping[str, str] | None = None) -> Settings:
-        """CLI defaults: ``build/<env>``, ``$AWS_ENDPOINT_URL``, ``$TF_PLUGIN_DIR``, ``<repo>/terraform``."""
+        """CLI defaults: ``build/<env>``, ``$AWS_ENDPOINT_URL``, ``<repo>/terraform``, and the provider
+        mirror of :func:`~ecs_exec.tf_runner.plugin_dir_from_env` (``$TF_PLUGIN_DIR``, else one found here)."""
         from generator.loader import REPO_ROOT
 
         environ = os.environ if environ is None else environ

@@ -28,12 +28,12 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecs_exec.errors import FindingsError, TerraformError, ToolMissingError
+from ecs_exec.errors import FindingsError, OperatorError, TerraformError, ToolMissingError
 
 log = logging.getLogger("ecs_exec.terraform")
 
@@ -42,13 +42,15 @@ INSTALL_HINT = (
     "install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) and put it on PATH"
 )
 
-#: Folders that may hold an offline provider mirror (a folder containing ``registry.terraform.io/``).
-#: The Makefile probes the same places for ``TF_PLUGIN_DIR``; this is for runs outside make (pytest).
-KNOWN_PLUGIN_MIRRORS = (
+#: Folders that may hold an offline provider mirror (a folder containing ``registry.terraform.io/``),
+#: looked at in this order when ``TF_PLUGIN_DIR`` is unset (:func:`plugin_dir_from_env`).
+KNOWN_PLUGIN_MIRRORS: tuple[str, ...] = (
     "/opt/tf-plugins",
     "/usr/share/terraform/plugins",
     "/usr/local/share/terraform/plugins",
 )
+#: What a mirror folder must hold to count as one (the AWS provider, packed or unpacked layout).
+AWS_PROVIDER_PATH = "registry.terraform.io/hashicorp/aws"
 
 
 class StalePlanError(TerraformError):
@@ -238,16 +240,30 @@ def summarize_plan(plan: Mapping[str, Any]) -> PlanSummary:
     return PlanSummary(add, change, destroy, imports, tuple(sorted(addresses)))
 
 
-def _error_excerpt(stderr: str, stdout: str, limit: int = 3) -> str:
-    """Terraform's ``Error:`` diagnostics, each as one line: the summary and the first paragraph of
-    prose after it (location and source lines skipped); at most ``limit``. Else the last lines."""
-    text = stderr.strip() or stdout.strip()
+@dataclass(frozen=True)
+class Diagnostic:
+    """One ``Error:`` block of Terraform's human output: its summary and its first paragraph of prose."""
+
+    summary: str
+    detail: str = ""
+
+    def line(self, max_detail: int = 240) -> str:
+        """``Error: <summary>: <detail>`` on one line, the detail cut at ``max_detail`` characters."""
+        detail = self.detail if len(self.detail) <= max_detail else self.detail[: max_detail - 1] + "…"
+        return f"Error: {self.summary}" + (f": {detail}" if detail else "")
+
+
+def parse_errors(text: str) -> list[Diagnostic]:
+    """Terraform's ``Error:`` diagnostics in ``text`` (with or without the box-drawing frame), in order,
+    duplicates dropped. Per block: the summary after ``Error:`` and the first paragraph of prose after
+    it; ``with …`` / ``on …`` location lines and numbered source lines are skipped. Warnings are ignored.
+    """
     blocks: list[list[str]] = []
     prose_done = True
     for raw in text.splitlines():
         ln = raw.strip(" \t│╷╵├─")
         if ln.startswith("Error:"):
-            blocks.append([ln])
+            blocks.append([ln.removeprefix("Error:").strip()])
             prose_done = False
         elif not blocks or prose_done:
             continue
@@ -257,10 +273,55 @@ def _error_excerpt(stderr: str, stdout: str, limit: int = 3) -> str:
             continue
         else:
             blocks[-1].append(ln)
-    if blocks:
-        return " | ".join(" ".join(b) for b in blocks[:limit])
-    tail = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return " | ".join(tail[-limit:]) or "(no output)"
+    found: list[Diagnostic] = []
+    for b in blocks:
+        diag = Diagnostic(b[0].rstrip(":"), " ".join(b[1:]))
+        if diag not in found:
+            found.append(diag)
+    return found
+
+
+def _tail(text: str, limit: int = 3) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return " | ".join(lines[-limit:]) or "(no output)"
+
+
+#: ``could not connect to <host>`` in a provider-installation error: the registry was unreachable.
+_UNREACHABLE = re.compile(r"could not connect to (?P<host>[A-Za-z0-9.-]+)")
+
+
+class RegistryUnreachableError(TerraformError):
+    """``terraform init`` could not reach the provider registry (no network, DNS, proxy); exit 1."""
+
+
+def failure_error(command: str, code: int, stdout: str, stderr: str) -> OperatorError:
+    """The error to raise for a failed ``terraform <command>`` (pure; the message is one line).
+
+    - ``init`` that ``could not connect to <registry>`` -> :class:`RegistryUnreachableError`,
+      with a hint naming ``TF_PLUGIN_DIR``;
+    - ``Saved plan is stale`` -> :class:`StalePlanError`;
+    - anything else -> :class:`TerraformError` (exit 1) with Terraform's first ``Error:`` lines
+      (at most two, then how many more), else the last lines of its output.
+    """
+    text = f"{stderr}\n{stdout}"
+    diags = parse_errors(text)
+    if command == "init" and (m := _UNREACHABLE.search(" ".join(text.split()))):
+        return RegistryUnreachableError(
+            f"terraform init: cannot reach the provider registry {m['host']} to download the AWS provider",
+            hint=(
+                "no network? set TF_PLUGIN_DIR to a local provider mirror, a folder holding "
+                f"{AWS_PROVIDER_PATH}/ (`terraform providers mirror DIR` makes one)"
+            ),
+        )
+    if diags:
+        shown = " | ".join(d.line() for d in diags[:2])
+        more = f" (+{len(diags) - 2} more)" if len(diags) > 2 else ""
+        excerpt = shown + more
+    else:
+        excerpt = _tail(stderr.strip() or stdout)
+    if re.search(r"Saved plan is stale", text):
+        return StalePlanError(f"terraform {command}: the saved plan is stale: {excerpt}")
+    return TerraformError(f"terraform {command} failed (exit {code}): {excerpt}")
 
 
 # ---------------------------------------------------------------- running
@@ -278,19 +339,24 @@ def find_terraform(binary: str | None = None) -> str:
     return found
 
 
-def plugin_dir_from_env(environ: Mapping[str, str] | None = None, *, discover: bool = False) -> str | None:
-    """The provider mirror to pass as ``-plugin-dir``: ``$TF_PLUGIN_DIR`` when non-empty.
+def plugin_dir_from_env(
+    environ: Mapping[str, str] | None = None, mirrors: Sequence[str | Path] = KNOWN_PLUGIN_MIRRORS
+) -> str | None:
+    """The provider mirror to pass as ``terraform init -plugin-dir``, or None for the registry.
 
-    With ``discover=True`` and the variable *unset* (not set-empty), fall back to the first of
-    :data:`KNOWN_PLUGIN_MIRRORS` that holds the AWS provider (tests and ``make demo`` run offline).
+    The one place that decides it (CLI, ``make``, demo and tests all call this):
+
+    - ``TF_PLUGIN_DIR`` set and non-empty: that folder;
+    - ``TF_PLUGIN_DIR`` set but *empty*: None, i.e. the registry (``make plan TF_PLUGIN_DIR=``);
+    - ``TF_PLUGIN_DIR`` unset: the first of ``mirrors`` (default :data:`KNOWN_PLUGIN_MIRRORS`) that
+      holds ``registry.terraform.io/hashicorp/aws``, else None (the registry, as real users expect).
     """
     env = os.environ if environ is None else environ
     if "TF_PLUGIN_DIR" in env:
         return env["TF_PLUGIN_DIR"] or None
-    if discover:
-        for cand in KNOWN_PLUGIN_MIRRORS:
-            if (Path(cand) / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
-                return cand
+    for cand in mirrors:
+        if (Path(cand) / AWS_PROVIDER_PATH).is_dir():
+            return str(cand)
     return None
 
 
@@ -340,8 +406,9 @@ class TerraformRunner:
         """Run ``cmd``; output is captured (stdout carries our data, not Terraform's chatter).
 
         Raises:
-            TerraformError: exit code not in ``cmd.ok_codes`` (message: Terraform's ``Error:`` lines).
-            StalePlanError: Terraform refused a saved plan as stale.
+            TerraformError: exit code not in ``cmd.ok_codes`` (message: Terraform's ``Error:`` lines);
+                subclasses :class:`StalePlanError`, :class:`RegistryUnreachableError`.
+            (See :func:`failure_error`; ``-v`` logs Terraform's whole stderr.)
         """
         log.debug("terraform: %s (in %s)", " ".join(cmd.argv(self.binary)), self.working_dir)
         if not self.working_dir.is_dir():
@@ -353,12 +420,8 @@ class TerraformRunner:
         result = TfResult(int(code), out or "", err or "")
         if result.code in cmd.ok_codes:
             return result
-        excerpt = _error_excerpt(result.stderr, result.stdout)
-        if re.search(r"Saved plan is stale", result.stderr + result.stdout):
-            raise StalePlanError(f"terraform {cmd.name}: the saved plan is stale: {excerpt}")
-        raise TerraformError(
-            f"terraform {cmd.name} failed (exit {result.code}) in {self.working_dir}: {excerpt}"
-        )
+        log.debug("terraform %s exited %d in %s:\n%s", cmd.name, result.code, self.working_dir, result.stderr)
+        raise failure_error(cmd.name, result.code, result.stdout, result.stderr)
 
     def init(self, plugin_dir: str | None = None) -> None:
         """``terraform init`` (see :func:`init_command`)."""

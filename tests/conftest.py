@@ -91,7 +91,7 @@ def applied_local(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFact
         settings = tf_flow.Settings(
             workspace=Workspace("local", build_dir / "local"),
             endpoint=moto_server.endpoint,
-            plugin_dir=plugin_dir_from_env(discover=True),
+            plugin_dir=plugin_dir_from_env(),
             terraform_root=None,
             run_checks=False,
             progress=lambda _line: None,

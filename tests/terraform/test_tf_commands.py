@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ecs_exec.tf_runner import (
@@ -68,10 +70,25 @@ def test_apply_needs_a_plan_file() -> None:
         apply_command("")
 
 
-def test_plugin_dir_from_env() -> None:
-    assert plugin_dir_from_env({"TF_PLUGIN_DIR": "/m"}) == "/m"
-    assert plugin_dir_from_env({"TF_PLUGIN_DIR": ""}, discover=True) is None  # set-empty: the registry
-    assert plugin_dir_from_env({}) is None
+def test_plugin_dir_unset_finds_the_first_mirror_holding_the_aws_provider(tmp_path: Path) -> None:
+    empty, partial, mirror, later = (tmp_path / n for n in ("empty", "partial", "mirror", "later"))
+    empty.mkdir()
+    (partial / "registry.terraform.io" / "hashicorp").mkdir(parents=True)  # no aws provider in it
+    for m in (mirror, later):
+        (m / "registry.terraform.io" / "hashicorp" / "aws").mkdir(parents=True)
+    candidates = (tmp_path / "absent", empty, partial, mirror, later)
+    assert plugin_dir_from_env({}, candidates) == str(mirror)
+    assert plugin_dir_from_env({}, (empty, partial)) is None  # none here: the registry
+    assert plugin_dir_from_env({"TF_PLUGIN_DIR": "/m"}, candidates) == "/m"  # explicit wins
+    assert plugin_dir_from_env({"TF_PLUGIN_DIR": ""}, candidates) is None  # set-empty forces the registry
+
+
+def test_settings_from_environment_use_the_same_lookup(tmp_path: Path) -> None:
+    from ecs_exec.tf_flow import Settings
+
+    env = {"ECS_EXEC_BUILD_DIR": str(tmp_path)}
+    assert Settings.from_environment("stg", env).plugin_dir == plugin_dir_from_env(env)
+    assert Settings.from_environment("stg", {**env, "TF_PLUGIN_DIR": ""}).plugin_dir is None
 
 
 def _rc(address: str, actions: list[str], importing: bool = False) -> dict[str, object]:

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from ecs_exec.errors import ExitCode, FindingsError, TerraformError, ToolMissingError, exit_code_for
-from ecs_exec.tf_runner import StalePlanError, TerraformRunner, write_var_file
+from ecs_exec.tf_runner import (
+    RegistryUnreachableError,
+    StalePlanError,
+    TerraformRunner,
+    failure_error,
+    write_var_file,
+)
 
 pytestmark = pytest.mark.terraform
 
@@ -36,7 +42,7 @@ def test_plan_exit_codes_0_2_and_error(tmp_path: Path) -> None:
     (tmp_path / "one" / "main.tf").write_text('resource "terraform_data" "x" {\n  input = var.nope\n}\n')
     with pytest.raises(
         TerraformError,
-        match=r"terraform plan failed \(exit 1\).*Reference to undeclared input variable An input variable with the name \"nope\" has not been declared",
+        match=r"^terraform plan failed \(exit 1\): Error: Reference to undeclared input variable: An input variable with the name \"nope\" has not been declared",
     ) as ei:
         one.plan(tmp_path / "bad.tfplan")
     assert exit_code_for(ei.value) is ExitCode.ERROR
@@ -85,3 +91,35 @@ def test_variables_travel_as_a_json_var_file(tmp_path: Path) -> None:
     assert var_file is not None
     plan = runner.show_json(runner.plan(tmp_path / "v.tfplan", var_file).plan_file)
     assert plan["variables"]["tags"]["value"] == {"team": 'pla"tform'}
+
+
+def test_init_that_cannot_reach_the_registry_says_so_and_names_tf_plugin_dir(tmp_path: Path) -> None:
+    # A registry host under .invalid never resolves (RFC 2606): the same failure as no network.
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  required_providers {\n    aws = { source = "registry.invalid/hashicorp/aws" }\n  }\n}\n'
+    )
+    with pytest.raises(RegistryUnreachableError) as ei:
+        TerraformRunner(tmp_path).init()
+    assert str(ei.value) == (
+        "terraform init: cannot reach the provider registry registry.invalid to download the AWS provider"
+    )
+    assert ei.value.hint is not None and "set TF_PLUGIN_DIR" in ei.value.hint
+    assert exit_code_for(ei.value) is ExitCode.ERROR
+
+
+def test_other_failures_show_terraforms_first_errors_on_one_line() -> None:
+    block = "│ Error: {}\n│\n│   with aws_ecs_cluster.this,\n│   on main.tf line 1:\n│    1: x\n│\n│ {}\n│ more prose.\n╵\n"
+    stderr = "".join(
+        block.format(s, d)
+        for s, d in [("First", "first detail"), ("First", "first detail"), ("Second", "two"), ("Third", "3")]
+    )
+    err = failure_error("apply", 1, "", "Warning: ignored\n" + stderr)
+    assert type(err) is TerraformError
+    assert str(err) == (
+        "terraform apply failed (exit 1): Error: First: first detail more prose. | "
+        "Error: Second: two more prose. (+1 more)"
+    )
+    assert (
+        str(failure_error("show", 1, "", "\n\nsomething odd\n"))
+        == "terraform show failed (exit 1): something odd"
+    )

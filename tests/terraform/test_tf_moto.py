@@ -26,7 +26,7 @@ def _settings(applied_local: Any, lines: list[str]) -> tf_flow.Settings:
     return tf_flow.Settings(
         workspace=Workspace("local", applied_local.build_dir / "local"),
         endpoint=applied_local.server.endpoint,
-        plugin_dir=plugin_dir_from_env(discover=True),
+        plugin_dir=plugin_dir_from_env(),
         terraform_root=None,
         run_checks=False,
         progress=lines.append,
@@ -68,7 +68,8 @@ def stg_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Moto
         for key, value in server.env(region=spec.region).items():
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("ECS_EXEC_BUILD_DIR", str(tmp_path))
-        monkeypatch.setenv("TF_PLUGIN_DIR", plugin_dir_from_env(discover=True) or "")
+        # As a user runs `ecs-exec plan` outside make: no TF_PLUGIN_DIR, the CLI finds the mirror.
+        monkeypatch.delenv("TF_PLUGIN_DIR", raising=False)
         ecs = boto3.client("ecs", region_name=spec.region)
         for cl in spec.clusters:
             if cl.existing:
@@ -83,6 +84,7 @@ def test_cli_plan_stg_writes_plan_json(stg_server: MotoServer, tmp_path: Path) -
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["changes"] is True and out["add"] > 0 and out["destroy"] == 0
+    assert "-plugin-dir=" in res.stderr  # the CLI found the provider mirror with TF_PLUGIN_DIR unset
     plan_json = tmp_path / "stg" / "plan.json"
     assert out["plan_json"] == str(plan_json)
     plan = json.loads(plan_json.read_text())
