@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -99,9 +100,29 @@ def render(
         )
 
 
-@click.command()
-def schema() -> None:
-    """Print the JSON Schema of config/<env>.yaml."""
+#: ``$id`` of the config schema: a URN, as the project publishes no schema URL; bumped with a
+#: breaking change of the config format.
+SCHEMA_ID = "urn:ecs-exec-operator:schema:config:v1"
+SCHEMA_TITLE = "ecs-exec-operator desired state (config/<env>.yaml)"
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12, the dialect pydantic generates) of ``config/<env>.yaml``, with
+    ``$schema``, ``$id`` and ``title`` so that editors and validators know what they hold."""
+    from pydantic.json_schema import GenerateJsonSchema
+
     from generator.spec import EnvironmentSpec
 
-    emit_json(EnvironmentSpec.model_json_schema())
+    generated = EnvironmentSpec.model_json_schema()
+    return {
+        "$schema": GenerateJsonSchema.schema_dialect,
+        "$id": SCHEMA_ID,
+        **generated,
+        "title": SCHEMA_TITLE,
+    }
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of config/<env>.yaml."""
+    emit_json(config_schema())
