@@ -14,9 +14,10 @@ Progress lines go to stderr; the callers print data on stdout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from ecs_exec.errors import FindingsError, OperatorError, ToolMissingError
 from ecs_exec.output import info
 from ecs_exec.tf_runner import (
+    AccountNotAllowedError,
     PlanSummary,
     StalePlanError,
     TerraformRunner,
@@ -199,12 +201,32 @@ def plan_env(target: Target, settings: Settings) -> PlanResult:
 
     Raises:
         FindingsError: fmt or checkov finding (exit 3).
-        TerraformError: init or plan failed.
+        TerraformError: init or plan failed (Terraform's error lines in the message).
+        AwsError: the credentials' account is not the config's ``account_id`` (exit 5).
         ToolMissingError: terraform (or checkov) missing.
     """
     find_terraform()  # fails early (before writing anything) when terraform is missing
-    with settings.workspace.lock(settings.progress):
+    with settings.workspace.lock(settings.progress), _account_named(target, settings):
         return _plan(target, settings)
+
+
+@contextlib.contextmanager
+def _account_named(target: Target, settings: Settings) -> Iterator[None]:
+    """Turn the provider's ``allowed_account_ids`` refusal into a line naming both accounts (exit 5)."""
+    try:
+        yield
+    except AccountNotAllowedError as exc:
+        expected = target.spec.account_id
+        if settings.endpoint:
+            hint = f"the server at {settings.endpoint} answers as {exc.account_id}: start one with MOTO_ACCOUNT_ID={expected}"
+        else:
+            hint = f"use credentials of account {expected} (AWS_PROFILE)"
+        raise AccountNotAllowedError(
+            f"account_id: {target.config_path.name} expects AWS account {expected} but the credentials "
+            f"are for {exc.account_id} (Terraform refused them: allowed_account_ids)",
+            account_id=exc.account_id,
+            hint=hint,
+        ) from None
 
 
 def _plan(target: Target, settings: Settings) -> PlanResult:
@@ -261,9 +283,10 @@ def apply_env(target: Target, settings: Settings, *, dry_run: bool = False) -> A
 
     Raises:
         TerraformError: apply failed; StalePlanError only if the re-made plan is stale again.
+        AwsError: the credentials' account is not the config's ``account_id`` (exit 5).
     """
     find_terraform()
-    with settings.workspace.lock(settings.progress):
+    with settings.workspace.lock(settings.progress), _account_named(target, settings):
         return _apply(target, settings, dry_run)
 
 

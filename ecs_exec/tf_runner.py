@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecs_exec.errors import FindingsError, OperatorError, TerraformError, ToolMissingError
+from ecs_exec.errors import AwsError, FindingsError, OperatorError, TerraformError, ToolMissingError
 
 log = logging.getLogger("ecs_exec.terraform")
 
@@ -288,15 +288,29 @@ def _tail(text: str, limit: int = 3) -> str:
 
 #: ``could not connect to <host>`` in a provider-installation error: the registry was unreachable.
 _UNREACHABLE = re.compile(r"could not connect to (?P<host>[A-Za-z0-9.-]+)")
+#: The AWS provider's ``allowed_account_ids`` refusal (``Error: AWS account ID not allowed: <id>``).
+_ACCOUNT_NOT_ALLOWED = re.compile(r"AWS account ID not allowed:\s*(?P<account>\d{12})")
 
 
 class RegistryUnreachableError(TerraformError):
     """``terraform init`` could not reach the provider registry (no network, DNS, proxy); exit 1."""
 
 
+class AccountNotAllowedError(AwsError):
+    """The AWS provider refused the credentials: their account is not in ``allowed_account_ids`` (exit 5).
+
+    ``account_id`` is the credentials' account, as Terraform reported it.
+    """
+
+    def __init__(self, message: str, *, account_id: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.account_id = account_id
+
+
 def failure_error(command: str, code: int, stdout: str, stderr: str) -> OperatorError:
     """The error to raise for a failed ``terraform <command>`` (pure; the message is one line).
 
+    - ``AWS account ID not allowed: <id>`` -> :class:`AccountNotAllowedError` (exit 5);
     - ``init`` that ``could not connect to <registry>`` -> :class:`RegistryUnreachableError`,
       with a hint naming ``TF_PLUGIN_DIR``;
     - ``Saved plan is stale`` -> :class:`StalePlanError`;
@@ -305,6 +319,11 @@ def failure_error(command: str, code: int, stdout: str, stderr: str) -> Operator
     """
     text = f"{stderr}\n{stdout}"
     diags = parse_errors(text)
+    if m := _ACCOUNT_NOT_ALLOWED.search(text):
+        return AccountNotAllowedError(
+            f"terraform {command}: AWS account {m['account']} is not allowed (allowed_account_ids)",
+            account_id=m["account"],
+        )
     if command == "init" and (m := _UNREACHABLE.search(" ".join(text.split()))):
         return RegistryUnreachableError(
             f"terraform init: cannot reach the provider registry {m['host']} to download the AWS provider",
@@ -408,6 +427,7 @@ class TerraformRunner:
         Raises:
             TerraformError: exit code not in ``cmd.ok_codes`` (message: Terraform's ``Error:`` lines);
                 subclasses :class:`StalePlanError`, :class:`RegistryUnreachableError`.
+            AccountNotAllowedError: the credentials' account is not the config's (exit 5).
             (See :func:`failure_error`; ``-v`` logs Terraform's whole stderr.)
         """
         log.debug("terraform: %s (in %s)", " ".join(cmd.argv(self.binary)), self.working_dir)

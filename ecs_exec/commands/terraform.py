@@ -20,7 +20,9 @@ def _echo_summary(data: dict[str, object], line: str, output: str) -> None:
 def plan(env: str | None, config: str | None, output: str) -> None:
     """Render, terraform fmt -check, checkov, terraform init + plan; summary and build/<env>/plan.json.
 
-    Exits 0 with or without changes; 3 on a fmt or checkov finding; 4 on a bad config.
+    Exits 0 with or without changes; 3 on a fmt or checkov finding; 4 on a bad config; 5 when the
+    credentials are of another account than the config's account_id; 1 when terraform itself failed
+    (its first Error: lines are shown).
     Against a moto server (AWS_ENDPOINT_URL) the state is local, under build/<env>/.
     """
     from ecs_exec import tf_flow

@@ -8,6 +8,7 @@ import pytest
 
 from ecs_exec.errors import ExitCode, FindingsError, TerraformError, ToolMissingError, exit_code_for
 from ecs_exec.tf_runner import (
+    AccountNotAllowedError,
     RegistryUnreachableError,
     StalePlanError,
     TerraformRunner,
@@ -105,6 +106,27 @@ def test_init_that_cannot_reach_the_registry_says_so_and_names_tf_plugin_dir(tmp
     )
     assert ei.value.hint is not None and "set TF_PLUGIN_DIR" in ei.value.hint
     assert exit_code_for(ei.value) is ExitCode.ERROR
+
+
+# What the AWS provider prints when allowed_account_ids refuses the credentials (Terraform 1.11, 5.100).
+ACCOUNT_REFUSED = """
+Planning failed. Terraform encountered an error while generating this plan.
+
+╷
+│ Error: AWS account ID not allowed: 123456789012
+│
+│   with provider["registry.terraform.io/hashicorp/aws"],
+│   on providers.tf line 6, in provider "aws":
+│    6: provider "aws" {
+│
+╵
+"""
+
+
+def test_account_not_allowed_is_an_aws_error_naming_the_account() -> None:
+    err = failure_error("plan", 1, "", ACCOUNT_REFUSED)
+    assert isinstance(err, AccountNotAllowedError) and err.account_id == "123456789012"
+    assert exit_code_for(err) is ExitCode.AWS
 
 
 def test_other_failures_show_terraforms_first_errors_on_one_line() -> None:

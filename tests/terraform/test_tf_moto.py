@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from ecs_exec import tf_flow
 from ecs_exec.cli import main
+from ecs_exec.errors import AwsError, ExitCode, exit_code_for
 from ecs_exec.moto_server import MotoServer, start_server
 from ecs_exec.tf_runner import plugin_dir_from_env
 from ecs_exec.tf_workspace import Workspace, fingerprint
@@ -57,6 +58,33 @@ def test_apply_then_plan_is_empty_and_stale_plan_is_replanned(
     assert result.applied is False and not result.plan.summary.changes
     assert json.loads(result.plan.plan_json.read_text())["resource_changes"]
     assert not settings.workspace.plan_file.exists()  # no saved plan left to apply by accident
+
+
+def test_wrong_account_is_exit_5_naming_both_accounts(
+    moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The shared server answers as 123456789012; stg's provider allows only 111122223333.
+    for key, value in moto_server.env(region="eu-west-1").items():
+        monkeypatch.setenv(key, value)
+    target = tf_flow.load_target("stg", None)
+    settings = tf_flow.Settings(
+        workspace=Workspace("stg", tmp_path / "stg"),
+        endpoint=moto_server.endpoint,
+        plugin_dir=plugin_dir_from_env(),
+        terraform_root=None,
+        run_checks=False,
+        progress=lambda _line: None,
+    )
+    with pytest.raises(AwsError) as ei:
+        tf_flow.plan_env(target, settings)
+    assert exit_code_for(ei.value) is ExitCode.AWS
+    assert str(ei.value) == (
+        "account_id: stg.yaml expects AWS account 111122223333 but the credentials are for "
+        "123456789012 (Terraform refused them: allowed_account_ids)"
+    )
+    assert ei.value.hint == (
+        f"the server at {moto_server.endpoint} answers as 123456789012: start one with MOTO_ACCOUNT_ID=111122223333"
+    )
 
 
 @pytest.fixture()
