@@ -149,7 +149,7 @@ def run_demo() -> None:
         # The tree was rendered and checked in step 2; this is Terraform's view only.
         second = tf_flow.plan_env(target, replace(settings, terraform_root=None))
         click.echo(f"plan: {second.summary.line()}")
-        if second.exit_code != 0:
+        if second.terraform_exit_code != 0:
             raise TerraformError(f"demo: the second plan is not empty: {second.summary.line()}")
 
         cluster, service = _window_target(spec)

@@ -90,24 +90,33 @@ class Settings:
         )
 
 
+#: Version of the ``-o json`` documents of ``plan`` / ``apply`` (bumped when a key is renamed or removed).
+SCHEMA_VERSION = 1
+
+
 @dataclass(frozen=True)
 class PlanResult:
-    """What a plan produced. ``exit_code`` is plan's ``-detailed-exitcode`` (0 none, 2 changes)."""
+    """What a plan produced. ``terraform_exit_code`` is Terraform's ``-detailed-exitcode`` (0 no
+    changes, 2 changes) — not the exit code of ``ecs-exec plan``, which is 0 either way."""
 
     env: str
-    exit_code: int
+    terraform_exit_code: int
     summary: PlanSummary
     plan_file: Path
     plan_json: Path
 
     @property
     def changes(self) -> bool:
-        return self.exit_code == 2
+        return self.terraform_exit_code == 2
 
     def as_dict(self) -> dict[str, Any]:
+        """The ``plan -o json`` document: ``schema_version``, ``environment``, ``terraform_exit_code``,
+        ``plan_file``, ``plan_json`` and the summary (``add``, ``change``, ``destroy``, ``import``,
+        ``changes``, ``resources``: ``[{address, action}]``)."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "environment": self.env,
-            "exit_code": self.exit_code,
+            "terraform_exit_code": self.terraform_exit_code,
             "plan_file": str(self.plan_file),
             "plan_json": str(self.plan_json),
             **self.summary.as_dict(),
@@ -250,7 +259,7 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
     ws.plan_json.write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary = summarize_plan(plan)
     fp = fingerprint(target.files, target.config_text, settings.endpoint)
-    ws.write_plan_meta(fp, {"exit_code": outcome.exit_code, "summary": summary.as_dict()})
+    ws.write_plan_meta(fp, {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()})
     settings.progress(f"    plan: {ws.plan_file}  JSON: {ws.plan_json}")
     return PlanResult(target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json)
 
@@ -271,7 +280,7 @@ def _saved_plan(target: Target, settings: Settings) -> PlanResult:
     meta = json.loads(ws.plan_meta.read_text(encoding="utf-8"))
     plan = json.loads(ws.plan_json.read_text(encoding="utf-8"))
     return PlanResult(
-        target.env, int(meta.get("exit_code", 2)), summarize_plan(plan), ws.plan_file, ws.plan_json
+        target.env, int(meta.get("terraform_exit_code", 2)), summarize_plan(plan), ws.plan_file, ws.plan_json
     )
 
 

@@ -188,11 +188,12 @@ class PlanSummary:
         return bool(self.add or self.change or self.destroy or self.import_)
 
     def line(self) -> str:
-        """``Plan: 3 to add, 0 to change, 0 to destroy[, 1 to import].`` or ``No changes.``"""
+        """Terraform's own summary line: ``Plan: [1 to import, ]3 to add, 0 to change, 0 to destroy.``
+        (the import count only when there are imports), or ``No changes.``"""
         if not self.changes:
             return "No changes."
-        imp = f", {self.import_} to import" if self.import_ else ""
-        return f"Plan: {self.add} to add, {self.change} to change, {self.destroy} to destroy{imp}."
+        imp = f"{self.import_} to import, " if self.import_ else ""
+        return f"Plan: {imp}{self.add} to add, {self.change} to change, {self.destroy} to destroy."
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -47,8 +47,8 @@ def apply(env: str | None, config: str | None, output: str, dry_run: bool) -> No
     result = tf_flow.apply_env(target, tf_flow.Settings.from_environment(target.env), dry_run=dry_run)
     s = result.plan.summary
     if result.applied:
-        imported = f", {s.import_} imported" if s.import_ else ""
-        line = f"Apply complete: {s.add} added, {s.change} changed, {s.destroy} destroyed{imported}."
+        imported = f"{s.import_} imported, " if s.import_ else ""
+        line = f"Apply complete: {imported}{s.add} added, {s.change} changed, {s.destroy} destroyed."
     elif dry_run and s.changes:
         line = f"Would apply: {s.line()}"
     else:

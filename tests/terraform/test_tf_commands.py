@@ -113,7 +113,7 @@ def test_summarize_plan_counts_like_terraform() -> None:
     }
     s = summarize_plan(plan)
     assert (s.add, s.change, s.destroy, s.import_) == (3, 1, 3, 1)
-    assert s.line() == "Plan: 3 to add, 1 to change, 3 to destroy, 1 to import."
+    assert s.line() == "Plan: 1 to import, 3 to add, 1 to change, 3 to destroy."  # Terraform's order
     assert dict(s.addresses)["a.repl"] == "replace"
     assert dict(s.addresses)["a.adopted"] == "import"
     assert "a.same" not in dict(s.addresses)
@@ -124,3 +124,9 @@ def test_summarize_empty_plan() -> None:
     assert s == PlanSummary()
     assert not s.changes
     assert s.line() == "No changes."
+
+
+def test_summary_line_without_imports_has_no_import_count() -> None:
+    assert summarize_plan({"resource_changes": [_rc("a.new", ["create"])]}).line() == (
+        "Plan: 1 to add, 0 to change, 0 to destroy."
+    )

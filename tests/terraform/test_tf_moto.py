@@ -50,11 +50,13 @@ def test_apply_then_plan_is_empty_and_stale_plan_is_replanned(
     ws = settings.workspace
     ws.plan_file.write_bytes(b"not a plan: must never reach terraform apply")
     edited = replace(target, config_text=target.config_text + "\n# edited\n")
-    ws.write_plan_meta(fingerprint(edited.files, edited.config_text, settings.endpoint), {"exit_code": 2})
+    ws.write_plan_meta(
+        fingerprint(edited.files, edited.config_text, settings.endpoint), {"terraform_exit_code": 2}
+    )
     assert ws.saved_plan_fresh(fingerprint(edited.files, edited.config_text, settings.endpoint))
     result = tf_flow.apply_env(target, settings)
     assert any("saved plan stale: planning first" in ln for ln in lines)
-    assert result.plan.exit_code == 0, result.plan.summary.line()
+    assert result.plan.terraform_exit_code == 0, result.plan.summary.line()
     assert result.applied is False and not result.plan.summary.changes
     assert json.loads(result.plan.plan_json.read_text())["resource_changes"]
     assert not settings.workspace.plan_file.exists()  # no saved plan left to apply by accident
@@ -112,6 +114,8 @@ def test_cli_plan_stg_writes_plan_json(stg_server: MotoServer, tmp_path: Path) -
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["changes"] is True and out["add"] > 0 and out["destroy"] == 0
+    assert out["import"] == 1  # data-jobs (existing: true)
+    assert (out["schema_version"], out["terraform_exit_code"]) == (1, 2) and "exit_code" not in out
     assert "-plugin-dir=" in res.stderr  # the CLI found the provider mirror with TF_PLUGIN_DIR unset
     plan_json = tmp_path / "stg" / "plan.json"
     assert out["plan_json"] == str(plan_json)
