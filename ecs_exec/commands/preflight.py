@@ -7,11 +7,11 @@ credentials error.
 
 from __future__ import annotations
 
+import shutil
+
 import click
 
 from ecs_exec.cli_common import env_options, run_exit
-
-TABLE_COLUMNS = ("status", "id", "reason", "fix")
 
 
 @click.command()
@@ -41,9 +41,10 @@ def preflight(
     """
     from ecs_exec.aws import ClientFactory
     from ecs_exec.errors import InvalidValueError
-    from ecs_exec.output import emit_json, emit_table
+    from ecs_exec.output import emit_json
     from generator.loader import load_config
     from reconciler.preflight.runner import run_preflight
+    from reconciler.preflight.table import render_table, table_width
 
     if (service is None) == (task is None):
         raise InvalidValueError("give exactly one of --service or --task")
@@ -54,7 +55,8 @@ def preflight(
     if output == "json":
         emit_json(report.as_dict())
     else:
-        emit_table([r.as_dict() for r in report.results], TABLE_COLUMNS)
+        width = table_width(shutil.get_terminal_size((100, 24)).columns)
+        click.echo(render_table(report.results, width), nl=False)
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
     summary = ", ".join(f"{n} {status}" for status, n in report.as_dict()["summary"].items() if n)

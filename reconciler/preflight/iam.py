@@ -11,6 +11,7 @@ be read gets an answer with ``decision=None`` (the caller checks turn it into a 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from ecs_exec.aws import ClientFactory, describe_error, error_code
 from reconciler.iam_eval import NOT_SEEN, Decision, Policy, evaluate, parse_policy
@@ -43,6 +45,25 @@ USER_PERMISSIONS = (
 PERMISSIONS = tuple(sorted(set(SIMULATE_PERMISSIONS + ROLE_PERMISSIONS + USER_PERMISSIONS)))
 
 SIMULATOR_NOTE = "IAM answers from iam:SimulatePrincipalPolicy (key and bucket policies evaluated statically)"
+log = logging.getLogger("ecs_exec.preflight")
+
+
+def simulator_failure(exc: BaseException) -> str:
+    """A few words on why ``SimulatePrincipalPolicy`` failed, for the report note (the full botocore
+    text, e.g. an HTML page after "Unable to parse response", goes to the debug log only).
+
+    ``AccessDenied`` (a ClientError code), ``HTTP 500`` (a numeric code), ``non-AWS response``
+    (``ResponseParserError``: an endpoint that is not AWS, such as moto's server), ``not implemented
+    by the endpoint`` (in-process moto), else the exception's class name.
+    """
+    if isinstance(exc, ClientError):
+        code = error_code(exc) or "ClientError"
+        return f"HTTP {code}" if code.isdigit() else code
+    if isinstance(exc, ResponseParserError):
+        return "non-AWS response"
+    if isinstance(exc, NotImplementedError):
+        return "not implemented by the endpoint"
+    return type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -126,17 +147,17 @@ class IamOracle:
         return self._simulator_error
 
     def notes(self) -> list[str]:
-        """Report notes: which source answered, and what a static evaluation does not see."""
+        """Report notes, one short line each: which source answered (``IAM policy simulator unavailable
+        (<reason>): static evaluation used``), and what a static evaluation does not see."""
         out = []
         if self.used_simulator:
             out.append(SIMULATOR_NOTE)
         if self.used_static:
-            why = (
-                f" (SimulatePrincipalPolicy unavailable: {self._simulator_error})"
-                if self._simulator_error
-                else ""
-            )
-            out.append(NOT_SEEN + why)
+            if self._simulator_error:
+                out.append(
+                    f"IAM policy simulator unavailable ({self._simulator_error}): static evaluation used"
+                )
+            out.append(NOT_SEEN)
         return out
 
     # ---- reads ----
@@ -249,7 +270,8 @@ class IamOracle:
             )
             result = answer["EvaluationResults"][0]
         except Exception as exc:  # noqa: BLE001 - any failure (ResponseParserError, AccessDenied, 500) = unavailable
-            self._simulator_error = describe_error(exc) or type(exc).__name__
+            self._simulator_error = simulator_failure(exc)
+            log.debug("SimulatePrincipalPolicy unavailable: %s", describe_error(exc) or type(exc).__name__)
             return None
         self.used_simulator = True
         decision = {"allowed": Decision.ALLOWED, "explicitDeny": Decision.DENIED}.get(

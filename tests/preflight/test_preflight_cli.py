@@ -61,9 +61,14 @@ def test_missing_plugin_fails_with_exit_3(aws: None, bin_dir: Path) -> None:
     result = invoke("--cluster", CLUSTER, "--service", SERVICE)
     assert result.exit_code == 3, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:3] == ["STATUS", "ID", "REASON"]
-    failing = [line for line in lines if line.startswith("FAIL")]
-    assert len(failing) == 1 and "client.session-manager-plugin" in failing[0]
+    assert lines[0].split() == ["STATUS", "ID", "REASON"]
+    failing = [i for i, line in enumerate(lines) if line.startswith("FAIL")]
+    assert len(failing) == 1 and "client.session-manager-plugin" in lines[failing[0]]
+    # Regression: one ~240-column line per check; now the fix is on its own indented line, <= 120 columns.
+    fix = next(line for line in lines[failing[0] + 1 :] if "fix: " in line)
+    assert fix.startswith(" " * 8) and fix.strip().startswith("fix: install the Session Manager plugin")
+    assert all(len(line) <= 120 or len(line.split()) == 1 for line in lines)  # but a whole URL or ARN
+    assert "Unable to parse" not in result.stderr and "Further retries" not in result.stderr
     assert "preflight demo-app/api: " in result.stderr and "1 FAIL" in result.stderr
 
 
