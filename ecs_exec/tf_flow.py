@@ -33,7 +33,7 @@ from ecs_exec.tf_runner import (
     plugin_dir_from_env,
     summarize_plan,
 )
-from ecs_exec.tf_workspace import Workspace, endpoint_from_env, fingerprint
+from ecs_exec.tf_workspace import PlanInputs, Workspace, endpoint_from_env
 from generator.spec import EnvironmentSpec
 
 Progress = Callable[[str], None]
@@ -248,7 +248,7 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
         )
     if settings.endpoint:
         settings.progress(f"    against {settings.endpoint}: local state {ws.state_path(settings.endpoint)}")
-    ws.discard_plan()
+    ws.discard_plan("no saved plan: the last plan did not finish")
     runner = TerraformRunner(ws.workdir)
     mirror = f" -plugin-dir={settings.plugin_dir}" if settings.plugin_dir else ""
     _step(settings.progress, f"terraform init{mirror} (in {ws.workdir})")
@@ -258,8 +258,8 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
     plan = runner.show_json(ws.plan_file)
     ws.plan_json.write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary = summarize_plan(plan)
-    fp = fingerprint(target.files, target.config_text, settings.endpoint)
-    ws.write_plan_meta(fp, {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()})
+    inputs = PlanInputs.of(target.files, target.config_text, settings.endpoint)
+    ws.write_plan_meta(inputs, {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()})
     settings.progress(f"    plan: {ws.plan_file}  JSON: {ws.plan_json}")
     return PlanResult(target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json)
 
@@ -305,17 +305,16 @@ def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
         settings.progress(
             f"    new endpoint {settings.endpoint}: {target.env} starts from an empty local state"
         )
-    fp = fingerprint(target.files, target.config_text, settings.endpoint)
-    if ws.saved_plan_fresh(fp) and ws.plan_json.is_file():
+    status = ws.plan_status(PlanInputs.of(target.files, target.config_text, settings.endpoint))
+    if status.fresh:
         _step(settings.progress, f"using the saved plan {ws.plan_file} (fresh)")
         result = _saved_plan(target, settings)
     else:
-        why = "stale" if ws.plan_file.exists() else "missing"
-        _step(settings.progress, f"saved plan {why}: planning first")
+        _step(settings.progress, f"{status.reason}: planning first")
         result = _plan(target, settings)
     if not result.changes:
         settings.progress("    no changes: nothing to apply")
-        ws.discard_plan()
+        ws.discard_plan("no saved plan: the last plan had no changes (nothing to apply)")
         return ApplyResult(result, applied=False)
     if dry_run:
         settings.progress(f"    dry run: not applying {ws.plan_file} ({result.summary.line()})")
@@ -329,5 +328,5 @@ def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
         result = _plan(target, settings)
         if result.changes:
             TerraformRunner(ws.workdir).apply(ws.plan_file)
-    ws.discard_plan()  # a saved plan is consumed by its apply
+    ws.discard_plan("no saved plan: the last one was applied")  # a saved plan is used once
     return ApplyResult(result, applied=result.changes)

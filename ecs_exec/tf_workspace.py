@@ -8,6 +8,7 @@ Layout (the build root is ``$ECS_EXEC_BUILD_DIR`` or ``<repo>/build``)::
     build/<env>/state/<host_port>/terraform.tfstate   local state per moto server endpoint
     build/<env>/endpoint                the endpoint of the last run
     build/<env>/plan.tfplan  plan.json  plan.meta.json (fingerprint of what was planned)
+    build/<env>/plan.discarded          why the last saved plan was dropped (no changes, applied, ...)
 
 Why a working copy instead of running in ``terraform/envs/<env>``: the committed tree stays free
 of ``.terraform/``, lock files, override files and state (checkov, ``make check`` and golden
@@ -58,16 +59,67 @@ def endpoint_from_env(environ: Mapping[str, str] | None = None) -> str | None:
     return env.get("AWS_ENDPOINT_URL") or None
 
 
-def fingerprint(files: Mapping[str, str], config_text: str, endpoint: str | None) -> str:
-    """sha256 over the rendered tree (``{relpath: content}``), the config file text and the endpoint.
-
-    A saved plan is fresh only while this value is unchanged.
-    """
+def _sha(*parts: str) -> str:
     h = hashlib.sha256()
-    for rel in sorted(files):
-        h.update(rel.encode() + b"\0" + files[rel].encode() + b"\0")
-    h.update(b"config\0" + config_text.encode() + b"\0endpoint\0" + (endpoint or "").encode())
+    for part in parts:
+        h.update(part.encode() + b"\0")
     return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What a saved plan was made from: sha256 of the rendered tree (``{relpath: content}``) and of
+    the config file text, and the endpoint (``""`` for real AWS). A plan is fresh only while all
+    three are unchanged."""
+
+    terraform: str
+    config: str
+    endpoint: str
+
+    @classmethod
+    def of(cls, files: Mapping[str, str], config_text: str, endpoint: str | None) -> PlanInputs:
+        tree = _sha(*(f"{rel}\0{files[rel]}" for rel in sorted(files)))
+        return cls(tree, _sha(config_text), endpoint or "")
+
+    @property
+    def fingerprint(self) -> str:
+        """One sha256 over the three parts (recorded in ``plan.meta.json``)."""
+        return _sha(self.terraform, self.config, self.endpoint)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"terraform": self.terraform, "config": self.config, "endpoint": self.endpoint}
+
+    def changed_since(self, recorded: Mapping[str, Any]) -> list[str]:
+        """What differs from ``recorded`` (an :meth:`as_dict`), in words: ``["config changed", ...]``."""
+        changed: list[str] = []
+        if recorded.get("endpoint") != self.endpoint:
+            changed.append(
+                f"endpoint changed ({_where(recorded.get('endpoint'))} -> {_where(self.endpoint)})"
+            )
+        if recorded.get("config") != self.config:
+            changed.append("config changed")
+        if recorded.get("terraform") != self.terraform:
+            changed.append("rendered Terraform changed")
+        return changed
+
+
+def _where(endpoint: object) -> str:
+    return str(endpoint) if endpoint else "real AWS"
+
+
+def fingerprint(files: Mapping[str, str], config_text: str, endpoint: str | None) -> str:
+    """:attr:`PlanInputs.fingerprint` of the rendered tree, the config file text and the endpoint."""
+    return PlanInputs.of(files, config_text, endpoint).fingerprint
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    """Whether the saved plan may be applied; ``reason`` says why not, in the words shown to the user
+    (``"saved plan stale: endpoint changed (http://a -> http://b)"``, ``"no saved plan: the last one
+    had no changes"``); ``"saved plan fresh"`` when it may."""
+
+    fresh: bool
+    reason: str
 
 
 def backend_override_hcl(state_path: Path) -> str:
@@ -190,13 +242,13 @@ class Workspace:
         if not endpoint:
             override.unlink(missing_ok=True)
             if previous is not None:
-                self.discard_plan()
+                self._discard_for_endpoint(previous, None)
                 self.endpoint_file.unlink()
             return False
         state = self.state_path(endpoint)
         fresh = not state.exists()
         if previous != endpoint:
-            self.discard_plan()
+            self._discard_for_endpoint(previous, endpoint)
         state.parent.mkdir(parents=True, exist_ok=True)
         os.utime(state.parent)  # most recently used
         self._prune_states()
@@ -204,6 +256,11 @@ class Workspace:
         override.write_text(backend_override_hcl(state.resolve()), encoding="utf-8")
         self.endpoint_file.write_text(endpoint + "\n", encoding="utf-8")
         return fresh and previous is not None and previous != endpoint
+
+    def _discard_for_endpoint(self, previous: str | None, endpoint: str | None) -> None:
+        """A plan made against another endpoint is never applied here: drop it, saying why."""
+        why = f"saved plan stale: endpoint changed ({_where(previous)} -> {_where(endpoint)})"
+        self.discard_plan(why if self.plan_file.is_file() else None)
 
     def _prune_states(self) -> None:
         dirs = sorted(
@@ -214,23 +271,45 @@ class Workspace:
 
     # ---- saved plan
 
-    def discard_plan(self) -> None:
-        """Forget the saved plan (binary and sidecar); ``plan.json`` stays for reading."""
+    @property
+    def discard_note(self) -> Path:
+        """Why the last saved plan was dropped (read by :meth:`plan_status`)."""
+        return self.root / "plan.discarded"
+
+    def discard_plan(self, why: str | None = None) -> None:
+        """Forget the saved plan (binary and sidecar); ``plan.json`` stays for reading.
+
+        ``why`` (e.g. ``"no saved plan: the last one was applied"``) is what the next
+        :meth:`plan_status` reports while there is no new plan; None leaves the last note.
+        """
         self.plan_file.unlink(missing_ok=True)
         self.plan_meta.unlink(missing_ok=True)
+        if why:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.discard_note.write_text(why + "\n", encoding="utf-8")
 
-    def write_plan_meta(self, fp: str, extra: Mapping[str, Any]) -> None:
-        """Record the fingerprint of what ``plan.tfplan`` was made from."""
-        self.plan_meta.write_text(
-            json.dumps({"fingerprint": fp, **extra}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+    def write_plan_meta(self, inputs: PlanInputs, extra: Mapping[str, Any]) -> None:
+        """Record what ``plan.tfplan`` was made from (fingerprint and its parts) plus ``extra``."""
+        self.discard_note.unlink(missing_ok=True)
+        meta = {"fingerprint": inputs.fingerprint, "inputs": inputs.as_dict(), **extra}
+        self.plan_meta.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
-    def saved_plan_fresh(self, fp: str) -> bool:
-        """True when a saved plan exists and was made from exactly fingerprint ``fp``."""
-        if not (self.plan_file.is_file() and self.plan_meta.is_file()):
-            return False
+    def plan_status(self, inputs: PlanInputs) -> PlanStatus:
+        """May the saved plan be applied to ``inputs``? Fresh when ``plan.tfplan``, ``plan.json`` and
+        ``plan.meta.json`` exist and the recorded fingerprint is ``inputs.fingerprint``; otherwise the
+        reason: the discard note, or what changed since the plan was made."""
+        if not self.plan_file.is_file():
+            note = (
+                self.discard_note.read_text(encoding="utf-8").strip() if self.discard_note.is_file() else ""
+            )
+            return PlanStatus(False, note or "no saved plan yet")
         try:
             meta = json.loads(self.plan_meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
-        return bool(meta.get("fingerprint") == fp)
+            return PlanStatus(False, f"saved plan stale: {self.plan_meta.name} is missing or unreadable")
+        if not self.plan_json.is_file():
+            return PlanStatus(False, f"saved plan stale: {self.plan_json.name} is missing")
+        if meta.get("fingerprint") == inputs.fingerprint:
+            return PlanStatus(True, "saved plan fresh")
+        changed = inputs.changed_since(meta.get("inputs") or {}) or ["made from other input"]
+        return PlanStatus(False, "saved plan stale: " + ", ".join(changed))

@@ -17,7 +17,7 @@ from ecs_exec.cli import main
 from ecs_exec.errors import AwsError, ExitCode, exit_code_for
 from ecs_exec.moto_server import MotoServer, start_server
 from ecs_exec.tf_runner import plugin_dir_from_env
-from ecs_exec.tf_workspace import Workspace, fingerprint
+from ecs_exec.tf_workspace import PlanInputs, Workspace
 from generator.loader import load_config
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
@@ -50,16 +50,19 @@ def test_apply_then_plan_is_empty_and_stale_plan_is_replanned(
     ws = settings.workspace
     ws.plan_file.write_bytes(b"not a plan: must never reach terraform apply")
     edited = replace(target, config_text=target.config_text + "\n# edited\n")
-    ws.write_plan_meta(
-        fingerprint(edited.files, edited.config_text, settings.endpoint), {"terraform_exit_code": 2}
-    )
-    assert ws.saved_plan_fresh(fingerprint(edited.files, edited.config_text, settings.endpoint))
+    edited_inputs = PlanInputs.of(edited.files, edited.config_text, settings.endpoint)
+    ws.write_plan_meta(edited_inputs, {"terraform_exit_code": 2})
+    assert ws.plan_status(edited_inputs).fresh
     result = tf_flow.apply_env(target, settings)
-    assert any("saved plan stale: planning first" in ln for ln in lines)
+    assert "==> saved plan stale: config changed: planning first" in lines
     assert result.plan.terraform_exit_code == 0, result.plan.summary.line()
     assert result.applied is False and not result.plan.summary.changes
     assert json.loads(result.plan.plan_json.read_text())["resource_changes"]
     assert not settings.workspace.plan_file.exists()  # no saved plan left to apply by accident
+    # The next apply says why there is no saved plan (it was not "missing": it had no changes).
+    assert ws.plan_status(PlanInputs.of(target.files, target.config_text, settings.endpoint)).reason == (
+        "no saved plan: the last plan had no changes (nothing to apply)"
+    )
 
 
 def test_wrong_account_is_exit_5_naming_both_accounts(
