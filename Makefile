@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 # /usr/share/terraform/plugins, /usr/local/share/terraform/plugins) and else uses the registry.
 # `make plan TF_PLUGIN_DIR=` forces the registry; `make plan TF_PLUGIN_DIR=/path` another mirror.
 PYTEST_ARGS ?=
+# Options of bench/drift_bench.py (`make bench BENCH_ARGS=--help` lists them with their defaults).
+BENCH_ARGS ?=
 
 .PHONY: help setup render plan apply drift check lint test demo bench clean
 
@@ -51,8 +53,8 @@ test: setup ## run the whole test suite
 demo: setup ## the whole flow on an embedded moto server, no AWS account needed
 	$(BIN)/python -m ecs_exec.demo
 
-bench: setup ## drift check speed / memory / API calls on a seeded moto server
-	$(BIN)/python bench/drift_bench.py
+bench: setup ## drift check speed / memory / API calls on a seeded moto server (BENCH_ARGS=, see --help)
+	$(BIN)/python bench/drift_bench.py $(BENCH_ARGS)
 
 clean: ## remove build/ (plans, local state)
 	rm -rf build/

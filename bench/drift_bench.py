@@ -146,15 +146,21 @@ def run_case(server: Any, name: str, n: int, m: int, k: int, args: argparse.Name
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clusters", "-n", type=int, default=100)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="make bench BENCH_ARGS='--clusters 20 --memory-services 0' passes options through make.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--clusters", "-n", type=int, default=100, help="clusters of the fleet run")
     parser.add_argument("--services", "-m", type=int, default=10, help="services per cluster")
     parser.add_argument("--tasks", "-k", type=int, default=2, help="running tasks per service")
     parser.add_argument("--memory-services", type=int, default=10_000,
                         help="services of the memory run (100 per cluster, no tasks); 0 skips it")  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=8, help="drift --concurrency")
-    parser.add_argument("--seed-concurrency", type=int, default=8)
-    parser.add_argument("--output-dir", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--seed-concurrency", type=int, default=8, help="clusters seeded at once")
+    parser.add_argument(
+        "--output-dir", default=str(ROOT / "bench" / "results"), help="where the JSON result goes"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
