@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Options of bench/drift_bench.py (`make bench BENCH_ARGS=--help` lists them with their defaults).
 BENCH_ARGS ?=
 
-.PHONY: help setup render plan apply drift check lint test demo bench clean
+.PHONY: help setup render plan apply seed drift check lint test demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ plan: setup ## render, fmt -check, checkov, terraform init + plan (ENV=)
 
 apply: setup ## apply the saved plan when fresh, else plan first (ENV=)
 	$(BIN)/ecs-exec apply --env $(ENV)
+
+seed: setup ## services with running tasks on the moto server at AWS_ENDPOINT_URL, after apply (ENV=)
+	$(BIN)/python -m ecs_exec.seed --env $(ENV)
 
 drift: setup ## drift check against the live account (ENV=)
 	$(BIN)/ecs-exec drift check --env $(ENV)

@@ -23,58 +23,10 @@ from ecs_exec.aws import ClientFactory
 from ecs_exec.cli_common import setup_logging
 from ecs_exec.errors import ExitCode, OperatorError, TerraformError, exit_code_for
 from ecs_exec.output import info
+from ecs_exec.seed import seed_services
 from generator.spec import EnvironmentSpec
 
-#: API calls of :func:`seed_services` (checked by a test).
-PERMISSIONS = ("ecs:RegisterTaskDefinition", "ecs:CreateService", "ecs:RunTask")
-
 DEMO_ENV = "local"
-#: The image does not matter to moto; a real one keeps the task definition realistic.
-DEMO_IMAGE = "public.ecr.aws/docker/library/busybox:stable"
-
-
-def seed_services(spec: EnvironmentSpec, factory: ClientFactory, tasks_per_service: int = 1) -> list[str]:
-    """Create every service the config names, with running tasks, on the applied clusters.
-
-    Each service gets a task definition ``<cluster>-<service>`` whose ``taskRoleArn`` is the
-    rendered task role, one container per configured name (container-level ``memory``, default
-    bridge network mode, as moto's ``RunTask`` needs), and ``tasks_per_service`` tasks started
-    with ``RunTask(group="service:<name>")`` (moto's ``CreateService`` starts none).
-    APIs: ``ecs:RegisterTaskDefinition``, ``ecs:CreateService``, ``ecs:RunTask``.
-
-    Returns:
-        ``["<cluster>/<service>", ...]`` in config order.
-    """
-    ecs = factory.client("ecs")
-    seeded: list[str] = []
-    for cluster in spec.clusters:
-        for svc in cluster.services:
-            family = f"{cluster.name}-{svc.name}"
-            td = ecs.register_task_definition(
-                family=family,
-                taskRoleArn=spec.role_arn(svc.task_role_name),
-                containerDefinitions=[
-                    {"name": c, "image": DEMO_IMAGE, "memory": 128, "essential": i == 0}
-                    for i, c in enumerate(svc.containers)
-                ],
-            )["taskDefinition"]["taskDefinitionArn"]
-            ecs.create_service(
-                cluster=cluster.name,
-                serviceName=svc.name,
-                taskDefinition=td,
-                desiredCount=tasks_per_service,
-                deploymentController={"type": svc.deployment_controller.value},
-            )
-            ecs.run_task(
-                cluster=cluster.name,
-                taskDefinition=td,
-                count=tasks_per_service,
-                launchType="FARGATE",
-                group=f"service:{svc.name}",
-                startedBy="ecs-exec-demo",
-            )
-            seeded.append(f"{cluster.name}/{svc.name}")
-    return seeded
 
 
 def _heading(n: int, total: int, text: str) -> None:
@@ -143,7 +95,7 @@ def run_demo() -> None:
 
         _heading(4, total, "seed a service with running tasks per cluster (boto3)")
         seeded = seed_services(spec, ClientFactory(spec.region))
-        click.echo("seeded: " + ", ".join(seeded))
+        click.echo("seeded: " + ", ".join(f"{s.cluster}/{s.service}" for s in seeded))
 
         _heading(5, total, "terraform plan again: expect no changes (-detailed-exitcode 0)")
         # The tree was rendered and checked in step 2; this is Terraform's view only.
