@@ -97,8 +97,11 @@ def exec_config(conf: dict[str, Any], resolve: Resolver | None = None) -> ExecCo
 
 
 def cluster_exec_config(model: TfModel, cluster: Block) -> ExecConfig:
-    """:func:`exec_config` of a cluster block, references resolved on the graph."""
-    return exec_config(cluster.config, lambda text: model.substitute(text, cluster.scope))
+    """:func:`exec_config` of a cluster block, references resolved on the graph (once per model)."""
+    return model.memo(
+        ("exec_config", cluster.index),
+        lambda: exec_config(cluster.config, lambda text: model.substitute(text, cluster.scope)),
+    )
 
 
 def _named(

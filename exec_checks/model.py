@@ -23,12 +23,15 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from exec_checks.values import REFERENCE_RE, attr, is_unknown
 
 _INTERPOLATED_REF_RE = re.compile(r"\$\{\s*(" + REFERENCE_RE.pattern + r")\s*\}")
+
+T = TypeVar("T")
 
 #: Where a block lives: (root module folder, module address); ``("/t/envs/stg", "module.m")``.
 Scope = tuple[str, str]
@@ -170,6 +173,10 @@ class TfModel:
             self._out[src].append((label, dst))
             self._in[dst].append((label, src))
         self._by_ref = {(b.scope, b.ref): b for b in blocks}
+        self._by_type: dict[str, list[Block]] = defaultdict(list)
+        for b in blocks:
+            self._by_type[b.type].append(b)
+        self._memo: dict[Hashable, Any] = {}
 
     @classmethod
     def from_connector(cls, connector: Any) -> TfModel:
@@ -213,8 +220,17 @@ class TfModel:
     # ---- lookups ----
 
     def of_type(self, *types: str) -> list[Block]:
-        """Resources (and data sources) of the given types."""
+        """Resources (and data sources) of the given types (in graph order)."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
         return [b for b in self.blocks if b.type in types]
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per model and ``key``: derived facts that checks ask for per pair of
+        blocks (a cluster's exec configuration per policy) stay linear in the size of the tree."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     def targets(self, block: Block, label: str) -> list[Block]:
         """Blocks that ``block``'s attribute ``label`` (or anything under it) references."""
