@@ -249,9 +249,14 @@ class Diagnostic:
     detail: str = ""
 
     def line(self, max_detail: int = 240) -> str:
-        """``Error: <summary>: <detail>`` on one line, the detail cut at ``max_detail`` characters."""
+        """``Error: <summary>: <detail>`` on one line, the detail cut at ``max_detail`` characters, and
+        the AWS SDK's transport noise (``https response error StatusCode: 404, RequestID: …,``) left out."""
         detail = self.detail if len(self.detail) <= max_detail else self.detail[: max_detail - 1] + "…"
-        return f"Error: {self.summary}" + (f": {detail}" if detail else "")
+        return _SDK_NOISE.sub("", f"Error: {self.summary}" + (f": {detail}" if detail else ""))
+
+
+#: What the AWS SDK for Go puts between the operation and the AWS error; says nothing to the reader.
+_SDK_NOISE = re.compile(r"https response error StatusCode: \d+, RequestID: [^,]*, ")
 
 
 def parse_errors(text: str) -> list[Diagnostic]:

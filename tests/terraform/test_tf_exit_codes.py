@@ -145,3 +145,16 @@ def test_other_failures_show_terraforms_first_errors_on_one_line() -> None:
         str(failure_error("show", 1, "", "\n\nsomething odd\n"))
         == "terraform show failed (exit 1): something odd"
     )
+
+
+def test_aws_sdk_transport_noise_is_left_out() -> None:
+    stderr = (
+        "Error: attaching IAM Policy (arn:aws:iam::111122223333:policy/ecs-exec-guard-stg) to IAM Role "
+        "(ci-deployer-stg): operation error IAM: AttachRolePolicy, https response error StatusCode: 404, "
+        "RequestID: ffnE34LpW8gbkoYacx, NoSuchEntity: Role ci-deployer-stg not found\n"
+    )
+    assert str(failure_error("apply", 1, "", stderr)) == (
+        "terraform apply failed (exit 1): Error: attaching IAM Policy "
+        "(arn:aws:iam::111122223333:policy/ecs-exec-guard-stg) to IAM Role (ci-deployer-stg): "
+        "operation error IAM: AttachRolePolicy, NoSuchEntity: Role ci-deployer-stg not found"
+    )
