@@ -248,13 +248,17 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
         )
     if settings.endpoint:
         settings.progress(f"    against {settings.endpoint}: local state {ws.state_path(settings.endpoint)}")
-    ws.discard_plan("no saved plan: the last plan did not finish")
+    ws.discard_plan("no saved plan: the last plan failed or was interrupted")
     runner = TerraformRunner(ws.workdir)
     mirror = f" -plugin-dir={settings.plugin_dir}" if settings.plugin_dir else ""
     _step(settings.progress, f"terraform init{mirror} (in {ws.workdir})")
     runner.init(settings.plugin_dir)
     _step(settings.progress, "terraform plan -detailed-exitcode -out")
-    outcome = runner.plan(ws.plan_file)
+    try:
+        outcome = runner.plan(ws.plan_file)
+    except BaseException:  # failed (TerraformError, AwsError) or interrupted: never leave a plan behind
+        ws.discard_plan()  # Terraform saves an errored plan with -out; it can never be applied
+        raise
     plan = runner.show_json(ws.plan_file)
     ws.plan_json.write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary = summarize_plan(plan)

@@ -87,6 +87,13 @@ def test_wrong_account_is_exit_5_naming_both_accounts(
         "account_id: stg.yaml expects AWS account 111122223333 but the credentials are for "
         "123456789012 (Terraform refused them: allowed_account_ids)"
     )
+    # Terraform saved an errored plan (-out): it is gone, and the next apply says why there is none.
+    assert not settings.workspace.plan_file.exists()
+    inputs = PlanInputs.of(target.files, target.config_text, settings.endpoint)
+    assert (
+        settings.workspace.plan_status(inputs).reason
+        == "no saved plan: the last plan failed or was interrupted"
+    )
     assert ei.value.hint == (
         f"the server at {moto_server.endpoint} answers as 123456789012: start one with MOTO_ACCOUNT_ID=111122223333"
     )
