@@ -4,10 +4,15 @@ ENV ?= local
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# TF_PLUGIN_DIR (terraform init -plugin-dir): left unset here, so ecs-exec looks for a provider
-# mirror on the machine itself (ecs_exec.tf_runner.plugin_dir_from_env: /opt/tf-plugins,
-# /usr/share/terraform/plugins, /usr/local/share/terraform/plugins) and else uses the registry.
-# `make plan TF_PLUGIN_DIR=` forces the registry; `make plan TF_PLUGIN_DIR=/path` another mirror.
+# terraform init -plugin-dir: a local mirror of the AWS provider (the folder holding
+# registry.terraform.io/) found on this machine, empty where there is none so real users fetch
+# from the registry as usual. `make plan TF_PLUGIN_DIR=` forces the registry, `TF_PLUGIN_DIR=/path`
+# another mirror. Same places as ecs_exec.tf_runner.KNOWN_PLUGIN_MIRRORS, which the CLI searches
+# itself when it runs outside make with the variable unset.
+TF_PLUGIN_DIR ?= $(patsubst %/registry.terraform.io/hashicorp/aws,%,$(firstword $(wildcard \
+	$(addsuffix /registry.terraform.io/hashicorp/aws,/opt/tf-plugins /usr/share/terraform/plugins \
+	/usr/local/share/terraform/plugins))))
+export TF_PLUGIN_DIR
 PYTEST_ARGS ?=
 # Options of bench/drift_bench.py (`make bench BENCH_ARGS=--help` lists them with their defaults).
 BENCH_ARGS ?=

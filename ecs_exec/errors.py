@@ -13,7 +13,7 @@ class ExitCode(IntEnum):
     """Process exit codes of ``ecs-exec`` and ``exec-window``."""
 
     OK = 0  #: success, in sync, no finding
-    ERROR = 1  #: unexpected error (a bug: please report it)
+    ERROR = 1  #: unexpected error, or terraform itself failed (its error is shown)
     USAGE = 2  #: unknown or missing option (click's own)
     FINDINGS = 3  #: drift or policy violation found / left unfixed
     INVALID = 4  #: invalid config or invalid option value (checked before any AWS call)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ecs_exec.tf_runner import plugin_dir_from_env
 from generator.loader import REPO_ROOT, parse_config
 from generator.render import render_env, render_modules, write_rendered
 
@@ -19,14 +20,6 @@ pytestmark = [
         TERRAFORM is None, reason="terraform is not on PATH (install Terraform >= 1.5 to run these)"
     ),
 ]
-
-
-def _plugin_dir() -> str | None:
-    """``$TF_PLUGIN_DIR``, else the machine's provider mirror when there is one (else the registry)."""
-    configured = os.environ.get("TF_PLUGIN_DIR")
-    if configured:
-        return configured
-    return "/opt/tf-plugins" if Path("/opt/tf-plugins/registry.terraform.io").is_dir() else None
 
 
 def tf(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -55,7 +48,7 @@ def test_every_env_root_validates(tmp_path: Path) -> None:
     """``terraform init -backend=false`` + ``validate`` in a copy of every ``terraform/envs/*``."""
     work = tmp_path / "terraform"
     shutil.copytree(REPO_ROOT / "terraform", work, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    plugin_dir = _plugin_dir()
+    plugin_dir = plugin_dir_from_env()
     envs = sorted(p for p in (work / "envs").iterdir() if p.is_dir())
     assert [p.name for p in envs] == ["local", "prd", "stg"]
     for root in envs:
@@ -89,7 +82,7 @@ def test_existing_key_variants_validate(tmp_path: Path) -> None:
         "modules/ecs-exec-cluster-s3-existing-key/main.tf",
     } <= set(files)
     write_rendered(files, tmp_path)
-    plugin_dir = _plugin_dir()
+    plugin_dir = plugin_dir_from_env()
     for env in ("stg", "prd"):
         root = tmp_path / "envs" / env
         init_args = ["init", "-backend=false", "-input=false", "-no-color"]
