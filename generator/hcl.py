@@ -53,9 +53,15 @@ def hcl_value(value: object) -> str:
     return hcl_str(value)
 
 
+#: Words HCL gives a meaning of their own: quoted as object keys (a bare ``for = {...}`` is valid
+#: for Terraform but not for the HCL parser checkov uses, so the checks step would refuse the tree).
+_KEYWORDS = frozenset({"for", "in", "if", "true", "false", "null"})
+
+
 def hcl_key(key: str) -> str:
-    """An object key: bare when it is a plain identifier, else a quoted string (``"managed-by"``)."""
-    return key if _IDENT_RE.match(key) else hcl_str(key)
+    """An object key: bare when it is a plain identifier that is no HCL keyword, else a quoted
+    string (``"managed-by"``, ``"for"``)."""
+    return key if _IDENT_RE.match(key) and key not in _KEYWORDS else hcl_str(key)
 
 
 def hcl_list(values: Iterable[object]) -> str:
