@@ -33,6 +33,16 @@ LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_\-/.#]{1,512}$")
 # PutRetentionPolicy accepts only these values (days).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
 BUCKET_RE = re.compile(r"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# ECS container names: up to 255 letters, digits, hyphens, underscores (also the ecs:container-name value).
+CONTAINER_NAME = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
+# AWS tags (ECS, IAM, KMS, Logs, S3 share these limits): key 1-128, value 0-256 characters of letters,
+# digits, spaces and _ . : / = + - @; keys starting with "aws:" are reserved; at most 50 per resource.
+TAG_RE = re.compile(r"^[\w .:/=+\-@]*$")
+MAX_TAGS = 50
+# The longest exec window: CloudTrail LookupEvents (the audit) holds 90 days of history.
+MAX_WINDOW_MINUTES = 90 * 24 * 60
+# Names AWS refuses past these lengths (IAM policy name, KMS alias name, CloudWatch log group name).
+IAM_POLICY_NAME_MAX, KMS_ALIAS_MAX, LOG_GROUP_MAX = 128, 256, 512
 
 
 class _Strict(BaseModel):
@@ -72,7 +82,7 @@ class BackendSpec(_Strict):
     """Terraform S3 backend of a real environment (ignored when ``AWS_ENDPOINT_URL`` is set)."""
 
     bucket: str = Field(description="S3 bucket holding the state.")
-    key: str = Field(description="State object key, e.g. ecs-exec/stg/terraform.tfstate.")
+    key: str = Field(min_length=1, description="State object key, e.g. ecs-exec/stg/terraform.tfstate.")
     region: REGION
     dynamodb_table: str | None = Field(default=None, description="Optional lock table.")
 
@@ -168,7 +178,7 @@ class OperatorSpec(_Strict):
         description="Principal ARNs allowed to assume the role; empty means the account root.",
     )
     clusters: list[str] = Field(default_factory=lambda: ["*"], description="Cluster names, or ['*'] for all.")
-    containers: list[str] = Field(
+    containers: list[CONTAINER_NAME] = Field(
         default_factory=list, description="Container names (ecs:container-name); empty means any container."
     )
 
@@ -188,7 +198,10 @@ class AccessSpec(_Strict):
         default=30, ge=1, description="Window length when --minutes is not given."
     )
     max_window_minutes: int = Field(
-        default=60, ge=1, description="Longest window, counted from the opening (minutes)."
+        default=60,
+        ge=1,
+        le=MAX_WINDOW_MINUTES,
+        description="Longest window, counted from the opening (minutes); at most 90 days (the audit's CloudTrail history).",
     )
     operators: list[OperatorSpec] = Field(default_factory=list)
     guard_attach_to_roles: list[ROLE_NAME] = Field(
@@ -216,12 +229,15 @@ class WindowsSpec(_Strict):
         description="The exec-window role: the only principal allowed to turn exec on."
     )
     scheduler_role_name: ROLE_NAME = Field(description="Role EventBridge Scheduler assumes to close windows.")
-    schedule_group_name: str = Field(description="EventBridge Scheduler schedule group of the windows.")
-    dead_letter_queue_name: str = Field(
-        description="SQS queue receiving schedules that failed to close a window."
+    schedule_group_name: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z._-]{1,64}$")] = Field(
+        description="EventBridge Scheduler schedule group of the windows (1-64 of letters, digits, . _ -)."
     )
-    events_stream_name: str = Field(
-        default="exec-windows", description="Log stream (in each exec log group) of window events."
+    dead_letter_queue_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,80}$")] = Field(
+        description="Standard SQS queue receiving schedules that failed to close a window (1-80 of letters, digits, _ -)."
+    )
+    events_stream_name: Annotated[str, StringConstraints(pattern=r"^[^:*]{1,512}$")] = Field(
+        default="exec-windows",
+        description="Log stream (in each exec log group) of window events (no ':' or '*').",
     )
 
 
@@ -236,7 +252,7 @@ class ServiceSpec(_Strict):
         default=False, description="Render the task role itself (local/demo environments)."
     )
     deployment_controller: DeploymentController = DeploymentController.ECS
-    containers: list[str] = Field(
+    containers: list[CONTAINER_NAME] = Field(
         default_factory=lambda: ["app"], description="Container names in the task definition."
     )
 
@@ -304,6 +320,87 @@ class EnvironmentSpec(_Strict):
                         f"exec_logging.s3.bucket_prefix: bucket name for cluster {cl.name!r} would exceed 63 characters"
                     )
         return self
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account_text(cls, v: object) -> object:
+        if isinstance(v, int) and not isinstance(v, bool):
+            raise ValueError(
+                'must be a quoted string of 12 digits (account_id: "012345678901"); YAML read a number'
+            )
+        return v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        if len(v) > MAX_TAGS:
+            raise ValueError(f"{len(v)} tags; AWS allows at most {MAX_TAGS} per resource")
+        for key, value in v.items():
+            if not 1 <= len(key) <= 128 or not TAG_RE.match(key) or key.lower().startswith("aws:"):
+                raise ValueError(
+                    f"key {key[:40]!r}: must be 1-128 letters, digits, spaces or _ . : / = + - @, not starting with 'aws:'"
+                )
+            if len(value) > 256 or not TAG_RE.match(value):
+                raise ValueError(
+                    f"{key}: value must be at most 256 letters, digits, spaces or _ . : / = + - @"
+                )
+        return v
+
+    @model_validator(mode="after")
+    def _derived_names(self) -> EnvironmentSpec:
+        """Names AWS would refuse at apply time, refused here: too long once derived from a cluster
+        name, equal after the bucket-name transformation, or one IAM role name used twice."""
+        buckets: dict[str, str] = {}
+        for i, cl in enumerate(self.clusters):
+            for what, name, limit in (
+                ("task exec policy name", self.task_exec_policy_name(cl.name), IAM_POLICY_NAME_MAX),
+                ("KMS alias", self.kms_alias_name(cl.name), KMS_ALIAS_MAX),
+                ("exec log group name", self.exec_log_group_name(cl.name), LOG_GROUP_MAX),
+            ):
+                if len(name) > limit:
+                    raise ValueError(
+                        f"clusters[{i}].name: the {what} {name[:40]}... would be {len(name)} characters (AWS allows {limit})"
+                    )
+            bucket = self.s3_bucket_name(cl.name)
+            if bucket is not None:
+                if bucket in buckets:
+                    raise ValueError(
+                        f"clusters[{i}].name: S3 bucket {bucket!r} would be the same as for cluster "
+                        f"{buckets[bucket]!r} (bucket names are lowercase with '-' for '_')"
+                    )
+                if ".." in bucket or ".-" in bucket or "-." in bucket:
+                    raise ValueError(
+                        f"exec_logging.s3.bucket_prefix: {bucket!r} is not a valid S3 bucket name"
+                    )
+                buckets[bucket] = cl.name
+        self._unique_roles()
+        key = self.exec_logging.kms.key_arn
+        if key is not None:
+            partition, region = key.split(":")[1], key.split(":")[3]
+            if (partition, region) != (self.partition, self.region):
+                raise ValueError(
+                    f"exec_logging.kms.key_arn: the key is in {partition}/{region} but the environment in "
+                    f"{self.partition}/{self.region} (ECS exec and CloudWatch Logs use a key of their own region)"
+                )
+        return self
+
+    def _unique_roles(self) -> None:
+        """Every role this root creates (operators, window, scheduler, drift, created task roles) has a
+        name of its own, and no created role takes the name of a task role of the config."""
+        created: dict[str, str] = {}
+        task_roles = {s.task_role_name: f"clusters[{i}].services[{j}].task_role_name"
+                      for i, c in enumerate(self.clusters) for j, s in enumerate(c.services)}  # fmt: skip
+        owners = [(f"access.operators[{i}].name", op.name) for i, op in enumerate(self.access.operators)]
+        owners += [
+            ("windows.role_name", self.windows.role_name),
+            ("windows.scheduler_role_name", self.windows.scheduler_role_name),
+            ("drift_role_name", self.drift_role_name),
+        ]
+        for where, name in owners:
+            if name in created or name in task_roles:
+                other = created.get(name) or task_roles[name]
+                raise ValueError(f"{where}: role name {name!r} is already used by {other}")
+            created[name] = where
 
     # ---- derived names and ARNs (one place, used by generator, reconciler and windows) ----
 

@@ -327,12 +327,13 @@ def test_values_are_escaped_for_hcl() -> None:
     from generator.loader import REPO_ROOT, parse_config
     from generator.render import render_env
 
-    text = (REPO_ROOT / "config/local.yaml").read_text()
-    text = text.replace("  team: platform\n", '  team: \'pl"at${form}%{x}\\n\'\n  "odd key": "a\\nb"\n')
-    files = render_env(parse_config(text, "local.yaml"), "config/local.yaml")
-    providers = files["envs/local/providers.tf"]
-    assert 'team         = "pl\\"at$${form}%%{x}\\\\n"' in providers
-    assert '"odd key"    = "a\\nb"' in providers
+    # An S3 object key may hold any character; tag values only what AWS allows (spec.TAG_RE).
+    text = (REPO_ROOT / "config/stg.yaml").read_text()
+    text = text.replace("  key: ecs-exec-operator/stg/terraform.tfstate\n", '  key: \'pl"at${form}%{x}\\n\'\n')
+    text = text.replace("  team: platform\n", '  team: platform\n  "odd key": "a b"\n')
+    files = render_env(parse_config(text, "stg.yaml"), "config/stg.yaml")
+    assert 'key     = "pl\\"at$${form}%%{x}\\\\n"' in files["envs/stg/backend.tf"]
+    assert '"odd key"   = "a b"' in files["envs/stg/providers.tf"]
 
 
 def _operator_policies(text: str) -> dict[str, str]:

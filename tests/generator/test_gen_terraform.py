@@ -35,9 +35,9 @@ def test_committed_tree_is_fmt_clean() -> None:
 
 def test_escaped_values_stay_valid_hcl(tmp_path: Path) -> None:
     text = (REPO_ROOT / "config/local.yaml").read_text()
-    text = text.replace(
-        "  team: platform\n", "  team: 'quote\" brace${x} pct%{y} back\\ slash'\n  \"odd:key\": 'a'\n"
-    )
+    text = text.replace("  team: platform\n", "  team: platform\n  \"odd:key\": 'a b'\n")
+    # S3 object keys may hold any character: the free-text field that reaches HCL
+    text += "backend:\n  bucket: acme-state\n  key: 'quote\" brace${x} pct%{y} back\\ slash'\n  region: us-east-1\n"
     files = render_modules() | render_env(parse_config(text, "local.yaml"), "config/local.yaml")
     write_rendered(files, tmp_path)
     result = tf("fmt", "-check", "-recursive", "-diff", str(tmp_path), cwd=tmp_path)
