@@ -48,6 +48,26 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("ECSX_014", "aws_iam_policy.p_each_map_empty"): UNKNOWN,
         ("ECSX_014", "aws_iam_policy.p_one[0]"): FAILED,
     },
+    "realistic_mistakes": {
+        ("ECSX_001", "aws_ecs_cluster.m_default"): FAILED,  # logging = "DEFAULT" with log_configuration
+        ("ECSX_001", "aws_ecs_cluster.m_omitted"): FAILED,  # logging omitted
+        ("ECSX_017", "aws_ecs_cluster.m_setting"): FAILED,  # setting "executeCommand"
+        ("ECSX_006", "aws_ecs_task_definition.app_json"): FAILED,  # awslogs-group = exec group (jsonencode)
+        ("ECSX_006", "aws_ecs_task_definition.app_heredoc"): FAILED,  # ... (heredoc JSON)
+        ("ECSX_006", "aws_ecs_task_definition.app_ref"): FAILED,  # ... (reference to the exec group)
+        ("ECSX_011", "aws_ecs_task_definition.app_json"): FAILED,  # AWS_ACCESS_KEY_ID, readonlyRootFilesystem
+        ("ECSX_011", "aws_ecs_task_definition.app_heredoc"): FAILED,  # AWS_SECRET_ACCESS_KEY in secrets
+        ("ECSX_012", "aws_ecs_service.svc_json"): FAILED,  # enable_execute_command = true
+        ("ECSX_013", "aws_ecs_service.svc_cd"): FAILED,  # force_new_deployment on CODE_DEPLOY
+        ("ECSX_007", "aws_iam_role_policy.task_star"): FAILED,  # PutLogEvents on *, no DescribeLogGroups
+        ("ECSX_008", "aws_iam_role_policy.task_star"): FAILED,  # PutObject without GetEncryptionConfiguration
+        ("ECSX_009", "aws_iam_role_policy.task_star"): PASSED,
+    },
+    "realistic_mistakes_iam": {
+        ("ECSX_007", "aws_iam_role_policy.task_logs_wild"): FAILED,  # arn:aws:logs:*:*:*
+        ("ECSX_014", "aws_iam_role_policy.op_star"): FAILED,  # ecs:ExecuteCommand on * without condition
+        ("ECSX_016", "aws_iam_policy.op_ssm"): FAILED,  # ssm:StartSession on * without a Deny
+    },
     "policy_shapes": {
         ("ECSX_007", "aws_iam_policy.layered_adds_star"): FAILED,
         ("ECSX_007", "aws_iam_policy.layered_broad"): FAILED,
