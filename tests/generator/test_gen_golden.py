@@ -329,7 +329,7 @@ def test_values_are_escaped_for_hcl() -> None:
 
     # An S3 object key may hold any character; tag values only what AWS allows (spec.TAG_RE).
     text = (REPO_ROOT / "config/stg.yaml").read_text()
-    text = text.replace("  key: ecs-exec-operator/stg/terraform.tfstate\n", '  key: \'pl"at${form}%{x}\\n\'\n')
+    text = text.replace("  key: ecs-exec-operator/stg/terraform.tfstate\n", "  key: 'pl\"at${form}%{x}\\n'\n")
     text = text.replace("  team: platform\n", '  team: platform\n  "odd key": "a b"\n')
     files = render_env(parse_config(text, "stg.yaml"), "config/stg.yaml")
     assert 'key     = "pl\\"at$${form}%%{x}\\\\n"' in files["envs/stg/backend.tf"]
