@@ -41,6 +41,10 @@ Progress = Callable[[str], None]
 #: The committed checkov skip file (each skipped id with a reason), at the repository root.
 SKIP_FILE_NAME = "checkov-skips.yaml"
 
+#: Why there is no saved plan after a plan without changes (``build/<env>/plan.discarded``): the
+#: next apply prints ``==> <this>: planning first`` and plans again (the world may have moved since).
+NO_CHANGES_NOTE = "no saved plan: the last plan had no changes (nothing to apply)"
+
 
 def _step(progress: Progress, text: str) -> None:
     progress(f"==> {text}")
@@ -206,6 +210,9 @@ def _finding_text(f: Any) -> str:
 def plan_env(target: Target, settings: Settings) -> PlanResult:
     """Render, check, init and plan ``target``; write ``plan.tfplan``, ``plan.json`` and the sidecar.
 
+    A plan without changes keeps only ``plan.json``: ``plan.tfplan`` is dropped with the note
+    :data:`NO_CHANGES_NOTE` (the next apply plans again and says why).
+
     Holds the workspace lock (another run on the same ``build/<env>`` waits).
 
     Raises:
@@ -262,6 +269,11 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
     plan = runner.show_json(ws.plan_file)
     ws.plan_json.write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary = summarize_plan(plan)
+    if not outcome.changes:
+        # A plan without changes is never applied: drop it, so apply says so instead of "fresh".
+        ws.discard_plan(NO_CHANGES_NOTE)
+        settings.progress(f"    no changes: no plan saved  JSON: {ws.plan_json}")
+        return PlanResult(target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json)
     inputs = PlanInputs.of(target.files, target.config_text, settings.endpoint)
     ws.write_plan_meta(inputs, {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()})
     settings.progress(f"    plan: {ws.plan_file}  JSON: {ws.plan_json}")
@@ -318,7 +330,7 @@ def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
         result = _plan(target, settings)
     if not result.changes:
         settings.progress("    no changes: nothing to apply")
-        ws.discard_plan("no saved plan: the last plan had no changes (nothing to apply)")
+        ws.discard_plan(NO_CHANGES_NOTE)
         return ApplyResult(result, applied=False)
     if dry_run:
         settings.progress(f"    dry run: not applying {ws.plan_file} ({result.summary.line()})")
