@@ -82,11 +82,11 @@ def run_demo() -> None:
         _heading(2, total, "render config/local.yaml, fmt, checkov, terraform init + plan")
         target = tf_flow.load_target(DEMO_ENV, None)
         first = tf_flow.plan_env(target, settings)
-        click.echo(f"plan: {first.summary.line()}")
+        click.echo(first.summary_line())
 
         _heading(3, total, "terraform apply (the saved plan)")
         applied = tf_flow.apply_env(target, settings)
-        click.echo(f"apply: {'done' if applied.applied else 'nothing to do'} ({applied.plan.summary.line()})")
+        click.echo(applied.summary_line())
 
         _heading(4, total, "seed a service with running tasks per cluster (boto3)")
         seeded = seed_services(spec, ClientFactory(spec.region))
@@ -95,7 +95,7 @@ def run_demo() -> None:
         _heading(5, total, "terraform plan again: expect no changes (-detailed-exitcode 0)")
         # The tree was rendered and checked in step 2; this is Terraform's view only.
         second = tf_flow.plan_env(target, replace(settings, terraform_root=None))
-        click.echo(f"plan: {second.summary.line()}")
+        click.echo(second.summary_line())
         if second.terraform_exit_code != 0:
             raise TerraformError(f"demo: the second plan is not empty: {second.summary.line()}")
 

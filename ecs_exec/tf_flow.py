@@ -113,6 +113,11 @@ class PlanResult:
     def changes(self) -> bool:
         return self.terraform_exit_code == 2
 
+    def summary_line(self) -> str:
+        """What ``ecs-exec plan`` prints on stdout: ``<env>: Plan: [N to import, ]N to add, N to
+        change, N to destroy.`` or ``<env>: No changes.``"""
+        return f"{self.env}: {self.summary.line()}"
+
     def as_dict(self) -> dict[str, Any]:
         """The ``plan -o json`` document: ``schema_version``, ``environment``, ``terraform_exit_code``,
         ``plan_file``, ``plan_json`` and the summary (``add``, ``change``, ``destroy``, ``import``,
@@ -289,6 +294,20 @@ class ApplyResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.plan.as_dict(), "applied": self.applied}
+
+    def summary_line(self, *, dry_run: bool = False) -> str:
+        """What ``ecs-exec apply`` prints on stdout: ``<env>: Apply complete: [N imported, ]N added,
+        N changed, N destroyed.``, ``<env>: Would apply: Plan: ...`` (``dry_run`` with changes) or
+        ``<env>: No changes. Nothing to apply.``"""
+        s = self.plan.summary
+        if self.applied:
+            imported = f"{s.import_} imported, " if s.import_ else ""
+            line = f"Apply complete: {imported}{s.add} added, {s.change} changed, {s.destroy} destroyed."
+        elif dry_run and s.changes:
+            line = f"Would apply: {s.line()}"
+        else:
+            line = "No changes. Nothing to apply."
+        return f"{self.plan.env}: {line}"
 
 
 def _saved_plan(target: Target, settings: Settings) -> PlanResult:

@@ -29,7 +29,7 @@ def plan(env: str | None, config: str | None, output: str) -> None:
 
     target = tf_flow.load_target(env, config)
     result = tf_flow.plan_env(target, tf_flow.Settings.from_environment(target.env))
-    _echo_summary(result.as_dict(), f"{target.env}: {result.summary.line()}", output)
+    _echo_summary(result.as_dict(), result.summary_line(), output)
 
 
 @click.command()
@@ -45,12 +45,4 @@ def apply(env: str | None, config: str | None, output: str, dry_run: bool) -> No
 
     target = tf_flow.load_target(env, config)
     result = tf_flow.apply_env(target, tf_flow.Settings.from_environment(target.env), dry_run=dry_run)
-    s = result.plan.summary
-    if result.applied:
-        imported = f"{s.import_} imported, " if s.import_ else ""
-        line = f"Apply complete: {imported}{s.add} added, {s.change} changed, {s.destroy} destroyed."
-    elif dry_run and s.changes:
-        line = f"Would apply: {s.line()}"
-    else:
-        line = "No changes. Nothing to apply."
-    _echo_summary({**result.as_dict(), "dry_run": dry_run}, f"{target.env}: {line}", output)
+    _echo_summary({**result.as_dict(), "dry_run": dry_run}, result.summary_line(dry_run=dry_run), output)
