@@ -85,8 +85,14 @@ def _run(
             emit_table([{"unmanaged_cluster": arn} for arn in report.unmanaged], ["unmanaged_cluster"])
     click.echo(f"drift {report.command} {spec.environment}: {summary_line(report)}", err=True)
     if spec.clusters and len(missing_clusters(report)) == len(spec.clusters):
+        n = len(spec.clusters)
+        which = (
+            "the configured cluster does not exist"
+            if n == 1
+            else f"none of the {n} configured clusters exists"
+        )
         click.echo(
-            f"drift: none of the {len(spec.clusters)} configured clusters exists in account "
+            f"drift: {which} in account "
             f"{spec.account_id} ({spec.region}): nothing applied yet? run make apply ENV={spec.environment}",
             err=True,
         )

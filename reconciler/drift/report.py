@@ -100,12 +100,25 @@ def missing_clusters(report: DriftReport) -> list[str]:
     ]
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun`` in the right number: ``1 finding``, ``0 findings``, ``2 running tasks``
+    (regular English plurals only: the nouns of drift output all take an ``s``)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def summary_line(report: DriftReport) -> str:
-    """One human line: ``in sync`` or ``3 findings (1 fixed)``, with what was read."""
+    """One human line: ``in sync: ...`` or ``3 findings, 1 fixed, 1 error: ...``, with what was read
+    (``1 cluster, 2 services, 1 running task checked``)."""
     s = summary(report)
-    read = f"{s['clusters']} clusters, {s['services']} services, {s['tasks']} running tasks"
+    read = ", ".join(
+        (
+            counted(s["clusters"], "cluster"),
+            counted(s["services"], "service"),
+            counted(s["tasks"], "running task"),
+        )
+    )
     if s["findings"] == 0 and not s["errors"]:
         return f"in sync: {read} checked"
     fixed = f", {s['fixed']} fixed" if report.command == "fix" else ""
-    errors = f", {s['errors']} errors" if s["errors"] else ""
-    return f"{s['findings']} findings{fixed}{errors}: {read} checked"
+    errors = f", {counted(s['errors'], 'error')}" if s["errors"] else ""
+    return f"{counted(s['findings'], 'finding')}{fixed}{errors}: {read} checked"
