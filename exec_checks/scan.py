@@ -125,18 +125,41 @@ def _quiet_root_logger() -> Iterator[None]:
 
 
 def syntax_error_message(file: Path) -> str:
-    """``<file>:<line>:<column>: HCL syntax error`` from the HCL parser checkov uses (one line)."""
+    """``<file>:<line>:<column>: HCL syntax error`` from the HCL parser checkov uses (one line).
+
+    The input ending early (an unclosed ``{``, ``[`` or ``(``) says ``unexpected end of file`` and
+    points at the innermost unclosed opener when the parser still holds it
+    (``main.tf:1:18: HCL syntax error (unexpected end of file: '{' never closed)``), else at the
+    file's last line.
+    """
     where = _display(str(file))
+    text = file.read_text(encoding="utf-8")
     try:
         import hcl2
 
-        hcl2.loads(file.read_text(encoding="utf-8"))
+        hcl2.loads(text)
     except Exception as exc:  # noqa: BLE001 - any parser error is the message we want
         line, column = getattr(exc, "line", None), getattr(exc, "column", None)
+        if getattr(getattr(exc, "token", None), "type", None) == "$END":  # lark's end-of-input token
+            opener = _unclosed_opener(exc)
+            if opener is not None:
+                return (
+                    f"{where}:{opener.line}:{opener.column}: HCL syntax error "
+                    f"(unexpected end of file: {str(opener)!r} never closed)"
+                )
+            return f"{where}:{max(1, len(text.splitlines()))}: HCL syntax error (unexpected end of file)"
         if line:
             return f"{where}:{line}:{column}: HCL syntax error (unexpected {_token(exc)})"
         return f"{where}: HCL syntax error ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
     return f"{where}: checkov could not parse this file"
+
+
+def _unclosed_opener(exc: Exception) -> Any:
+    """The innermost ``{``/``[``/``(`` token still open on lark's parser stack when the input ended
+    (the stack's top-level tokens are the constructs not yet reduced), or None."""
+    stack = getattr(getattr(exc, "state", None), "value_stack", None) or []
+    openers = [v for v in stack if getattr(v, "type", None) in ("LBRACE", "LSQB", "LPAR")]
+    return openers[-1] if openers else None
 
 
 def _token(exc: Exception) -> str:

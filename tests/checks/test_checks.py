@@ -20,7 +20,7 @@ from ecs_exec.errors import ConfigError, InvalidValueError
 from exec_checks import CHECK_PREFIX
 from exec_checks.catalog import CheckInfo, our_checks
 from exec_checks.report import ScanReport
-from exec_checks.scan import scan
+from exec_checks.scan import scan, syntax_error_message
 
 EXAMPLES = Path(__file__).parent / "examples"
 CHECKS = our_checks()
@@ -138,6 +138,25 @@ def test_syntax_error_exits_4_with_one_line(tmp_path: Path, example_report: Scan
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
     with pytest.raises(ConfigError):
         scan([tmp_path], skip_file=None, our_checks_only=True)
+
+
+def test_unclosed_brace_is_unexpected_end_of_file_at_the_brace(
+    tmp_path: Path, example_report: ScanReport
+) -> None:
+    # Was "main.tf:2:15: HCL syntax error (unexpected '')": lark's end-of-input token, printed as is.
+    (tmp_path / "main.tf").write_text('resource "x" "y" {\n  a = 1\n')
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--no-skips"])
+    assert result.exit_code == 4
+    assert result.stderr.strip().endswith(
+        "main.tf:1:18: HCL syntax error (unexpected end of file: '{' never closed)"
+    )
+    assert "unexpected ''" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_end_of_file_without_an_open_brace_points_at_the_last_line(tmp_path: Path) -> None:
+    broken = tmp_path / "vars.tf"
+    broken.write_text("locals {\n  a = 1\n}\nb = 1 +\n")
+    assert syntax_error_message(broken).endswith("vars.tf:4: HCL syntax error (unexpected end of file)")
 
 
 def test_missing_path_is_invalid_value() -> None:
