@@ -106,7 +106,7 @@ class PlanResult:
     env: str
     terraform_exit_code: int
     summary: PlanSummary
-    plan_file: Path
+    plan_file: Path | None  #: None when there were no changes (such a plan is not kept)
     plan_json: Path
 
     @property
@@ -120,13 +120,13 @@ class PlanResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The ``plan -o json`` document: ``schema_version``, ``environment``, ``terraform_exit_code``,
-        ``plan_file``, ``plan_json`` and the summary (``add``, ``change``, ``destroy``, ``import``,
+        ``plan_file`` (null when there were no changes: such a plan is not kept), ``plan_json`` and the summary (``add``, ``change``, ``destroy``, ``import``,
         ``changes``, ``resources``: ``[{address, action}]``)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "environment": self.env,
             "terraform_exit_code": self.terraform_exit_code,
-            "plan_file": str(self.plan_file),
+            "plan_file": None if self.plan_file is None else str(self.plan_file),
             "plan_json": str(self.plan_json),
             **self.summary.as_dict(),
         }
@@ -278,7 +278,7 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
         # A plan without changes is never applied: drop it, so apply says so instead of "fresh".
         ws.discard_plan(NO_CHANGES_NOTE)
         settings.progress(f"    no changes: no plan saved  JSON: {ws.plan_json}")
-        return PlanResult(target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json)
+        return PlanResult(target.env, outcome.exit_code, summary, None, ws.plan_json)
     inputs = PlanInputs.of(target.files, target.config_text, settings.endpoint)
     ws.write_plan_meta(inputs, {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()})
     settings.progress(f"    plan: {ws.plan_file}  JSON: {ws.plan_json}")

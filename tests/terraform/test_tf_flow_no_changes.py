@@ -35,6 +35,7 @@ def test_apply_after_a_no_changes_plan_says_there_is_no_saved_plan(tmp_path: Pat
 
     result = tf_flow.plan_env(target, settings)
     assert (result.terraform_exit_code, result.changes) == (0, False)
+    assert result.as_dict()["plan_file"] is None and result.as_dict()["plan_json"] == str(ws.plan_json)
     assert not ws.plan_file.exists() and not ws.plan_meta.exists() and ws.plan_json.is_file()
     assert ws.discard_note.read_text().strip() == tf_flow.NO_CHANGES_NOTE
     status = ws.plan_status(PlanInputs.of(target.files, target.config_text, None))
