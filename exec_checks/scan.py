@@ -52,11 +52,40 @@ def scan(
     for path in paths:
         if not path.exists():
             raise InvalidValueError(f"{path}: no such file or directory")
+        _require_terraform(path)
     skips = _skips(skip_file)
     records: list[Any] = []
     for path in paths:
         records += _run_checkov(path, our_checks_only)
     return _report(records, skips)
+
+
+def _terraform_files(path: Path, pattern: str) -> list[Path]:
+    return [p for p in path.rglob(pattern) if ".terraform" not in p.parts]
+
+
+def _require_terraform(path: Path) -> None:
+    """A directory with no ``.tf`` file is a mistake (a typo'd path would otherwise "pass"): exit 4.
+
+    JSON Terraform (``.tf.json``, e.g. cdktf output) is not scanned: checkov's terraform runner reads
+    HCL only; say so rather than pass silently.
+    """
+    if path.is_file():
+        if path.name.endswith(".tf.json"):
+            raise InvalidValueError(f"{path}: JSON Terraform (.tf.json) is not scanned; give .tf files")
+        return
+    json_files = _terraform_files(path, "*.tf.json")
+    if not _terraform_files(path, "*.tf"):
+        extra = (
+            f" ({len(json_files)} .tf.json file(s) found: JSON Terraform is not scanned)"
+            if json_files
+            else ""
+        )
+        raise InvalidValueError(f"{path}: no Terraform (.tf) files found{extra}")
+    if json_files:
+        log.warning(
+            "%s: %d .tf.json file(s) not scanned (JSON Terraform is not supported)", path, len(json_files)
+        )
 
 
 def _skips(skip_file: Path | None) -> list[SkipEntry]:

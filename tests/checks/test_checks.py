@@ -228,3 +228,15 @@ def test_start_session_check_passes_a_deny_and_a_policy_without_it(example_repor
 def test_a_deny_narrower_than_the_allow_still_passes_the_logs_check(example_report: ScanReport) -> None:
     folder = EXAMPLES / "ExecTaskRoleCloudWatchPermissions" / "pass"
     assert "aws_iam_role_policy.exec_without_window_events" in _passed(example_report, folder, "ECSX_007")
+
+
+def test_directory_without_terraform_is_exit_4_before_checkov(tmp_path: Path) -> None:
+    from ecs_exec.errors import InvalidValueError
+    from exec_checks.scan import scan
+
+    (tmp_path / "README.md").write_text("not terraform\n")
+    with pytest.raises(InvalidValueError, match="no Terraform"):
+        scan([tmp_path])
+    (tmp_path / "main.tf.json").write_text("{}\n")
+    with pytest.raises(InvalidValueError, match=r"1 \.tf\.json file\(s\) found"):
+        scan([tmp_path])
