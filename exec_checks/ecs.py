@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from checkov.common.models.enums import CheckResult
+
 from exec_checks.iam import RoleKey, role_key
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import Resolver
@@ -118,6 +120,18 @@ def _named(
         return UNKNOWN
     found = model.find(btype, cluster.scope, key, name)
     return found[0] if len(found) == 1 else UNKNOWN
+
+
+def encryption_flag_result(cluster: Block, enabled: bool | None, arg: str) -> CheckResult | None:
+    """Result of the cluster's ``log_configuration`` flag ``arg`` (``cloud_watch_encryption_enabled``,
+    ``s3_bucket_encryption_enabled``) whose resolved value is ``enabled``: None when it is true (the
+    caller goes on to the destination), FAILED when false or absent, UNKNOWN when it cannot be known."""
+    if enabled is True:
+        return None
+    e = blocks(blocks(cluster.config, "configuration")[0], "execute_command_configuration")[0]
+    lc = blocks(e, "log_configuration")
+    raw = lc[0].get(arg) if lc else None
+    return CheckResult.UNKNOWN if raw is not None and is_unknown(raw) else CheckResult.FAILED
 
 
 def log_group_of(model: TfModel, cluster: Block) -> Block | Unknown | None:

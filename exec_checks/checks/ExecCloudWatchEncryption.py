@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.ecs import cluster_exec_config, log_group_of
+from exec_checks.ecs import cluster_exec_config, encryption_flag_result, log_group_of
 from exec_checks.model import Block, TfModel
-from exec_checks.values import Unknown, blocks, is_unknown
+from exec_checks.values import Unknown
 
 
 class ExecCloudWatchEncryption(ExecGraphCheck):
@@ -28,13 +28,9 @@ class ExecCloudWatchEncryption(ExecGraphCheck):
         cfg = cluster_exec_config(model, cluster)
         if cfg.log_group is None:
             return CheckResult.PASSED
-        lc = blocks(
-            blocks(blocks(cluster.config, "configuration")[0], "execute_command_configuration")[0],
-            "log_configuration",
-        )
-        if cfg.cloud_watch_encryption is not True:
-            raw = lc[0].get("cloud_watch_encryption_enabled") if lc else None
-            return CheckResult.UNKNOWN if raw is not None and is_unknown(raw) else CheckResult.FAILED
+        flag = encryption_flag_result(cluster, cfg.cloud_watch_encryption, "cloud_watch_encryption_enabled")
+        if flag is not None:
+            return flag
         group = log_group_of(model, cluster)
         if isinstance(group, Unknown) or group is None:
             return CheckResult.UNKNOWN

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.ecs import bucket_of, bucket_sse, cluster_exec_config
+from exec_checks.ecs import bucket_of, bucket_sse, cluster_exec_config, encryption_flag_result
 from exec_checks.model import Block, TfModel
-from exec_checks.values import Unknown, blocks, is_unknown
+from exec_checks.values import Unknown
 
 
 class ExecS3Encryption(ExecGraphCheck):
@@ -31,13 +31,9 @@ class ExecS3Encryption(ExecGraphCheck):
         cfg = cluster_exec_config(model, cluster)
         if cfg.bucket is None:
             return CheckResult.PASSED
-        lc = blocks(
-            blocks(blocks(cluster.config, "configuration")[0], "execute_command_configuration")[0],
-            "log_configuration",
-        )
-        if cfg.s3_encryption is not True:
-            raw = lc[0].get("s3_bucket_encryption_enabled") if lc else None
-            return CheckResult.UNKNOWN if raw is not None and is_unknown(raw) else CheckResult.FAILED
+        flag = encryption_flag_result(cluster, cfg.s3_encryption, "s3_bucket_encryption_enabled")
+        if flag is not None:
+            return flag
         bucket = bucket_of(model, cluster)
         if isinstance(bucket, Unknown) or bucket is None:
             return CheckResult.UNKNOWN
