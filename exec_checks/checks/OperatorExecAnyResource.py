@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.iam import policy_holders
+from exec_checks.iam import HOLDER_TYPES, policy_holders
 from exec_checks.model import Block, TfModel
 from exec_checks.operator import exec_any_resource
 
@@ -16,13 +16,7 @@ class OperatorExecAnyResource(ExecGraphCheck):
     check_id = "ECSX_014"
     message = 'Operator policy allows ecs:ExecuteCommand on Resource "*" with no condition'
     hint = 'Scope ecs:ExecuteCommand to "arn:aws:ecs:<region>:<account>:task/<cluster>/*" (and the cluster ARN), narrowed by an ecs:container-name or tag condition.'
-    reports_on = (
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-        "aws_iam_role",
-    )
+    reports_on = HOLDER_TYPES
     check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.iam import policy_holders
+from exec_checks.iam import HOLDER_TYPES, policy_holders
 from exec_checks.model import Block, TfModel
 from exec_checks.operator import exec_cluster_only
 
@@ -16,13 +16,7 @@ class OperatorExecClusterOnly(ExecGraphCheck):
     check_id = "ECSX_015"
     message = "Operator policy scopes ecs:ExecuteCommand to a cluster without task/<cluster>/*: ECS will deny the call"
     hint = 'Add "arn:aws:ecs:<region>:<account>:task/<cluster>/*" next to the cluster ARN in the ecs:ExecuteCommand statement.'
-    reports_on = (
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-        "aws_iam_role",
-    )
+    reports_on = HOLDER_TYPES
     check_category = CheckCategories.IAM
     level = "warning"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.iam import policy_holders
+from exec_checks.iam import HOLDER_TYPES, policy_holders
 from exec_checks.model import Block, TfModel
 from exec_checks.operator import start_session_unguarded
 
@@ -16,13 +16,7 @@ class OperatorStartSessionDeny(ExecGraphCheck):
     check_id = "ECSX_016"
     message = 'Policy allows ssm:StartSession on "*" without denying it on ECS task targets (bypasses ECS exec controls)'
     hint = 'Add a Deny statement for ssm:StartSession on "arn:aws:ecs:*:*:task/*", or scope ssm:StartSession to the instances/documents it is meant for.'
-    reports_on = (
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-        "aws_iam_role",
-    )
+    reports_on = HOLDER_TYPES
     check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
