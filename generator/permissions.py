@@ -172,9 +172,7 @@ DRIFT_ROLE_STATEMENTS = (
             "ecs:DescribeClusters",
             "ecs:DescribeServices",
             "ecs:DescribeTasks",
-            "ecs:ListTagsForResource",
             "ecs:StopTask",
-            "ecs:TagResource",
             "ecs:UntagResource",
             "ecs:UpdateCluster",
             "ecs:UpdateService",
@@ -184,15 +182,7 @@ DRIFT_ROLE_STATEMENTS = (
     Statement("ListInEnvironmentClusters", ("ecs:ListServices", "ecs:ListTasks"), "any", "in_env_clusters"),
     Statement(
         "ReadAccountWide",
-        (
-            "ecs:DescribeTaskDefinition",
-            "ecs:ListClusters",
-            "kms:ListAliases",
-            "logs:DescribeLogGroups",
-            "scheduler:ListSchedules",
-            "sts:GetCallerIdentity",
-            "tag:GetResources",
-        ),
+        ("ecs:ListClusters", "kms:ListAliases", "logs:DescribeLogGroups"),
         "any",
     ),
     Statement(
@@ -200,16 +190,12 @@ DRIFT_ROLE_STATEMENTS = (
         (
             "logs:CreateLogStream",
             "logs:DescribeLogStreams",
-            "logs:ListTagsForResource",
-            "logs:ListTagsLogGroup",
             "logs:PutLogEvents",
             "logs:PutRetentionPolicy",
         ),
         "exec_log_groups",
     ),
-    Statement(
-        "ReadExecKeys", ("kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:ListResourceTags"), "kms_keys"
-    ),
+    Statement("ReadExecKeys", ("kms:DescribeKey",), "kms_keys"),
     Statement(
         "ExpiredWindowSchedules", ("scheduler:DeleteSchedule", "scheduler:GetSchedule"), "window_schedules"
     ),

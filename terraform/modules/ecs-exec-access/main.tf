@@ -318,9 +318,7 @@ resource "aws_iam_role_policy" "drift" {
           "ecs:DescribeClusters",
           "ecs:DescribeServices",
           "ecs:DescribeTasks",
-          "ecs:ListTagsForResource",
           "ecs:StopTask",
-          "ecs:TagResource",
           "ecs:UntagResource",
           "ecs:UpdateCluster",
           "ecs:UpdateService",
@@ -341,13 +339,9 @@ resource "aws_iam_role_policy" "drift" {
         Sid    = "ReadAccountWide"
         Effect = "Allow"
         Action = [
-          "ecs:DescribeTaskDefinition",
           "ecs:ListClusters",
           "kms:ListAliases",
           "logs:DescribeLogGroups",
-          "scheduler:ListSchedules",
-          "sts:GetCallerIdentity",
-          "tag:GetResources",
         ]
         Resource = local.scopes.any
       },
@@ -357,8 +351,6 @@ resource "aws_iam_role_policy" "drift" {
         Action = [
           "logs:CreateLogStream",
           "logs:DescribeLogStreams",
-          "logs:ListTagsForResource",
-          "logs:ListTagsLogGroup",
           "logs:PutLogEvents",
           "logs:PutRetentionPolicy",
         ]
@@ -369,8 +361,6 @@ resource "aws_iam_role_policy" "drift" {
         Effect = "Allow"
         Action = [
           "kms:DescribeKey",
-          "kms:GetKeyRotationStatus",
-          "kms:ListResourceTags",
         ]
         Resource = local.scopes.kms_keys
       },
