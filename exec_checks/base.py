@@ -44,6 +44,11 @@ def worst(results: Iterable[CheckResult]) -> CheckResult:
     return max(results, key=lambda r: _ORDER[r], default=CheckResult.PASSED)
 
 
+def result_of(allowed: bool | None) -> CheckResult:
+    """An IAM answer as a check result: allowed PASSED, denied FAILED, None (depends on unknown values) UNKNOWN."""
+    return {True: CheckResult.PASSED, False: CheckResult.FAILED, None: CheckResult.UNKNOWN}[allowed]
+
+
 class _Meta:
     check_id: ClassVar[str]
     message: ClassVar[str]

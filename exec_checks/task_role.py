@@ -9,8 +9,12 @@ in a resource; (3) the only cluster of the module with an exec configuration. Ot
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 
+from checkov.common.models.enums import CheckCategories, CheckResult
+
+from exec_checks.base import ExecGraphCheck
 from exec_checks.ecs import SSM_ACTIONS, ExecConfig, cluster_exec_config, clusters_of_role
 from exec_checks.iam import PolicyHolder, policy_holders, roles_of
 from exec_checks.model import Block, TfModel
@@ -52,3 +56,23 @@ def exec_policies(model: TfModel) -> Iterator[tuple[PolicyHolder, list[Block] | 
     for holder in policy_holders(model):
         if holder.document.grants_any(SSM_ACTIONS):
             yield holder, clusters_of_policy(model, holder)
+
+
+class TaskRolePolicyCheck(ExecGraphCheck):
+    """Base of the rule-5 checks: one result per task-role exec policy and cluster it serves
+    (UNKNOWN when the policy's clusters cannot be known)."""
+
+    reports_on = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
+    check_category = CheckCategories.IAM
+
+    def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
+        for holder, clusters in exec_policies(model):
+            if isinstance(clusters, Unknown):
+                yield holder.block, CheckResult.UNKNOWN
+                continue
+            for cluster in clusters:
+                yield holder.block, self.judge(model, holder, cluster)
+
+    @abstractmethod
+    def judge(self, model: TfModel, holder: PolicyHolder, cluster: Block) -> CheckResult:
+        """The rule for one exec policy and one cluster it serves."""

@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from checkov.common.models.enums import CheckResult
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
-from exec_checks.base import ExecGraphCheck, register_graph_check, worst
+from exec_checks.base import register_graph_check, worst
 from exec_checks.ecs import cluster_exec_config
 from exec_checks.iam import PolicyHolder
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import resource_matches
-from exec_checks.task_role import exec_policies
+from exec_checks.task_role import TaskRolePolicyCheck
 from exec_checks.values import Unknown
 
 WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -44,29 +42,21 @@ def evaluate_group(holder: PolicyHolder, group: str) -> CheckResult:
     return worst(results)
 
 
-class ExecTaskRoleCloudWatchPermissions(ExecGraphCheck):
+class ExecTaskRoleCloudWatchPermissions(TaskRolePolicyCheck):
     check_id = "ECSX_007"
     message = "Task-role exec policy: logs:DescribeLogGroups on *, CreateLogStream/PutLogEvents on <exec-group-arn>:* only"
     hint = (
         'Allow logs:DescribeLogGroups on "*" and logs:CreateLogStream, logs:DescribeLogStreams, logs:PutLogEvents '
         'on "${aws_cloudwatch_log_group.<exec>.arn}:*" (never "*" or arn:aws:logs:<region>:<account>:*).'
     )
-    reports_on = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
-    check_category = CheckCategories.IAM
 
-    def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
-        for holder, clusters in exec_policies(model):
-            if isinstance(clusters, Unknown):
-                yield holder.block, CheckResult.UNKNOWN
-                continue
-            for cluster in clusters:
-                cfg = cluster_exec_config(model, cluster)
-                if not cfg.logs_sessions or cfg.log_group is None:
-                    yield holder.block, CheckResult.PASSED
-                elif isinstance(cfg.log_group, Unknown):
-                    yield holder.block, CheckResult.UNKNOWN
-                else:
-                    yield holder.block, evaluate_group(holder, cfg.log_group)
+    def judge(self, model: TfModel, holder: PolicyHolder, cluster: Block) -> CheckResult:
+        cfg = cluster_exec_config(model, cluster)
+        if not cfg.logs_sessions or cfg.log_group is None:
+            return CheckResult.PASSED
+        if isinstance(cfg.log_group, Unknown):
+            return CheckResult.UNKNOWN
+        return evaluate_group(holder, cfg.log_group)
 
 
 check = register_graph_check(ExecTaskRoleCloudWatchPermissions())

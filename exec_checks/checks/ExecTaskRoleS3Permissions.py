@@ -3,21 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from checkov.common.models.enums import CheckResult
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
-from exec_checks.base import ExecGraphCheck, register_graph_check, worst
+from exec_checks.base import register_graph_check, result_of, worst
 from exec_checks.ecs import ExecConfig, bucket_of, bucket_sse, cluster_exec_config
 from exec_checks.iam import PolicyHolder
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import canonical
-from exec_checks.task_role import exec_policies
+from exec_checks.task_role import TaskRolePolicyCheck
 from exec_checks.values import Unknown, attr, is_unknown
-
-
-def _result(allowed: bool | None) -> CheckResult:
-    return {True: CheckResult.PASSED, False: CheckResult.FAILED, None: CheckResult.UNKNOWN}[allowed]
 
 
 def _sse_kms_key(model: TfModel, cluster: Block) -> str | None | Unknown:
@@ -44,38 +38,30 @@ def evaluate_bucket(model: TfModel, holder: PolicyHolder, cluster: Block, cfg: E
     doc = holder.document
     prefix = cfg.key_prefix or ""
     results = [
-        _result(doc.allows("s3:GetEncryptionConfiguration", f"s3:{cfg.bucket}")),
-        _result(doc.allows("s3:PutObject", f"s3:{cfg.bucket}/{prefix}ecs-exec-session.log")),
+        result_of(doc.allows("s3:GetEncryptionConfiguration", f"s3:{cfg.bucket}")),
+        result_of(doc.allows("s3:PutObject", f"s3:{cfg.bucket}/{prefix}ecs-exec-session.log")),
     ]
     key = _sse_kms_key(model, cluster)
     if isinstance(key, Unknown):
         results.append(CheckResult.UNKNOWN)
     elif key is not None:
-        results.append(_result(doc.allows("kms:GenerateDataKey", key)))
+        results.append(result_of(doc.allows("kms:GenerateDataKey", key)))
     return worst(results)
 
 
-class ExecTaskRoleS3Permissions(ExecGraphCheck):
+class ExecTaskRoleS3Permissions(TaskRolePolicyCheck):
     check_id = "ECSX_008"
     message = "Task-role exec policy: s3:GetEncryptionConfiguration on the bucket, s3:PutObject under the prefix, kms:GenerateDataKey for SSE-KMS"
     hint = (
         'Allow s3:GetEncryptionConfiguration on the bucket ARN (no "/*"), s3:PutObject on "<bucket-arn>/<prefix>*", '
         "and kms:GenerateDataKey on the bucket's KMS key when it is SSE-KMS."
     )
-    reports_on = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_role")
-    check_category = CheckCategories.IAM
 
-    def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
-        for holder, clusters in exec_policies(model):
-            if isinstance(clusters, Unknown):
-                yield holder.block, CheckResult.UNKNOWN
-                continue
-            for cluster in clusters:
-                cfg = cluster_exec_config(model, cluster)
-                if not cfg.logs_sessions or cfg.bucket is None:
-                    yield holder.block, CheckResult.PASSED
-                else:
-                    yield holder.block, evaluate_bucket(model, holder, cluster, cfg)
+    def judge(self, model: TfModel, holder: PolicyHolder, cluster: Block) -> CheckResult:
+        cfg = cluster_exec_config(model, cluster)
+        if not cfg.logs_sessions or cfg.bucket is None:
+            return CheckResult.PASSED
+        return evaluate_bucket(model, holder, cluster, cfg)
 
 
 check = register_graph_check(ExecTaskRoleS3Permissions())
