@@ -31,11 +31,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class WholeNumber(click.ParamType):
-    """An integer option whose bad value is exit 4 (an invalid option *value*), not click's usage exit 2.
+    """An integer option (``--minutes``, ``--wait-timeout``) whose bad value reads "is not a whole number".
 
-    Click's own ``int`` type raises ``BadParameter`` (exit 2 and a three-line usage message); the
-    README documents 4 and one line for ``--minutes abc``, so the value is parsed here and the
-    project's :class:`InvalidValueError` raised (the group maps it to one line, exit 4).
+    Exit 4 and one line come from the shared mechanism (:class:`~ecs_exec.cli_common.OperatorGroup`
+    maps every bad option value to it); this type only words the message for minutes and seconds.
     """
 
     name = "integer"
@@ -46,8 +45,7 @@ class WholeNumber(click.ParamType):
         try:
             return int(str(value).strip())
         except ValueError:
-            option = param.opts[0] if param is not None and param.opts else "value"
-            raise InvalidValueError(f"{option}: {value!r} is not a whole number") from None
+            raise click.BadParameter(f"{value!r} is not a whole number", param=param) from None
 
 
 WHOLE_NUMBER = WholeNumber()
