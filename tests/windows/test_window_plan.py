@@ -8,25 +8,19 @@ from datetime import timedelta
 import pytest
 from window_helpers import NOW
 
+from ecs_exec.commands.window_options import check_minutes, check_reason
 from ecs_exec.errors import InvalidValueError
 from generator.spec import ExecMode
-from reconciler.window_identity import is_role_session, source_identity_for
-from reconciler.window_plan import (
-    CloseAction,
-    ServiceFacts,
-    TaskFacts,
+from reconciler.windows.facts import ServiceFacts, TaskFacts
+from reconciler.windows.identity import is_role_session, source_identity_for
+from reconciler.windows.plan import CloseAction, extended_expiry, new_window, plan_close, sweep_reason
+from reconciler.windows.record import TAG_EXPIRES_AT, sanitize_tag_value
+from reconciler.windows.schedule import (
     at_expression,
-    check_minutes,
-    check_reason,
-    extended_expiry,
-    new_window,
     parse_schedule_lock,
-    plan_close,
     schedule_description,
     schedule_name,
-    sweep_reason,
 )
-from reconciler.window_tags import TAG_EXPIRES_AT, sanitize_tag_value
 
 
 def _facts(exec_on: bool = False, tags: dict[str, str] | None = None) -> ServiceFacts:
