@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ecs_exec.cli_common import env_options, subcommand_group
-from ecs_exec.commands.window_options import check_minutes, check_reason, check_service, check_timeout
+from ecs_exec.commands.window_options import (
+    WHOLE_NUMBER,
+    check_minutes,
+    check_reason,
+    check_service,
+    check_timeout,
+)
 from ecs_exec.errors import PartialFailureError
 from ecs_exec.output import emit_json, emit_table, info
 
@@ -29,27 +35,6 @@ if TYPE_CHECKING:
     from reconciler.windows.identity import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class WholeNumber(click.ParamType):
-    """An integer option (``--minutes``, ``--wait-timeout``) whose bad value reads "is not a whole number".
-
-    Exit 4 and one line come from the shared mechanism (:class:`~ecs_exec.cli_common.OperatorGroup`
-    maps every bad option value to it); this type only words the message for minutes and seconds.
-    """
-
-    name = "integer"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        try:
-            return int(str(value).strip())
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a whole number", param=param) from None
-
-
-WHOLE_NUMBER = WholeNumber()
 
 
 @subcommand_group()

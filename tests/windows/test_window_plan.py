@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from window_helpers import NOW
 
-from ecs_exec.commands.window_options import check_minutes, check_reason
 from ecs_exec.errors import InvalidValueError
 from generator.spec import ExecMode
 from reconciler.windows.facts import ServiceFacts, TaskFacts
@@ -31,21 +30,6 @@ def _window_tags(minutes: int = 30) -> dict[str, str]:
     return new_window(
         "c", "s", now=NOW, minutes=minutes, actor_arn="arn:aws:iam::1:user/a", reason="r"
     ).to_tags()
-
-
-@pytest.mark.parametrize(("minutes", "ok"), [(0, False), (-5, False), (1, True), (60, True), (61, False)])
-def test_check_minutes(minutes: int, ok: bool) -> None:
-    if ok:
-        assert check_minutes(minutes, 60) == minutes
-    else:
-        with pytest.raises(InvalidValueError, match="--minutes"):
-            check_minutes(minutes, 60)
-
-
-@pytest.mark.parametrize("reason", [None, "", "   \n "])
-def test_reason_is_required(reason: str | None) -> None:
-    with pytest.raises(InvalidValueError, match="--reason"):
-        check_reason(reason)
 
 
 def test_schedule_name_is_deterministic_short_and_valid() -> None:
