@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from ecs_exec.clock import iso
-from ecs_exec.errors import InvalidValueError, NotFoundError
+from ecs_exec.errors import InvalidValueError
+from generator.lookup import require_cluster
 from generator.spec import ClusterSpec, EnvironmentSpec, ExecMode
 from reconciler.windows.facts import ServiceFacts, TaskFacts
 from reconciler.windows.record import WindowState
@@ -37,21 +38,6 @@ class CloseAction(StrEnum):
 # ---- refusals ----
 
 
-def config_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:
-    """The config's cluster named ``cluster``.
-
-    Raises:
-        NotFoundError: the config does not name it (exit 4).
-    """
-    found = spec.cluster(cluster)
-    if found is None:
-        known = ", ".join(c.name for c in spec.clusters)
-        raise NotFoundError(
-            f"--cluster: {cluster!r} is not a cluster of environment {spec.environment} (known: {known})"
-        )
-    return found
-
-
 def window_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:
     """The config's cluster a window may be opened in.
 
@@ -59,7 +45,7 @@ def window_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:
         NotFoundError: the config does not name ``cluster`` (exit 4).
         InvalidValueError: the cluster's exec mode is ``never`` (exit 4).
     """
-    found = config_cluster(spec, cluster)
+    found = require_cluster(spec, cluster)
     if found.exec.mode is ExecMode.NEVER:
         raise InvalidValueError(
             f"--cluster: exec windows are refused on cluster {cluster!r}: its exec mode is 'never'",

@@ -173,7 +173,7 @@ def test_unknown_cluster_in_the_account_is_not_found(world: World) -> None:
 
 def test_cluster_outside_the_config_is_refused_before_any_call(world: World) -> None:
     rec = _recording_factory(world)
-    with pytest.raises(InvalidValueError, match="--cluster: 'other' is not a cluster of environment local"):
+    with pytest.raises(NotFoundError, match="--cluster: 'other' is not a cluster of environment local"):
         run_preflight(world.spec, rec.factory, "other", service=SERVICE, tools=fake_tools())
     assert rec.calls == []
 
