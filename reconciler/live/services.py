@@ -6,6 +6,8 @@ service is being deleted).
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 from ecs_exec.aws import ClientFactory, error_code
@@ -43,8 +45,9 @@ def read_services(
     return tuple(services)
 
 
-def describe_service(factory: ClientFactory, cluster: str, service: str) -> LiveService:
-    """One active service (``DescribeServices``, ``include=["TAGS"]``).
+def describe_service_answer(factory: ClientFactory, cluster: str, service: str) -> dict[str, Any]:
+    """The ``DescribeServices`` answer (``include=["TAGS"]``) of one active service, for a job that
+    needs more of it than :class:`LiveService` keeps (preflight); :func:`describe_service` parses it.
 
     Raises:
         NotFoundError: the cluster or the service does not exist, or the service is not active
@@ -62,11 +65,18 @@ def describe_service(factory: ClientFactory, cluster: str, service: str) -> Live
         if code not in ("ServiceNotFoundException", "InvalidParameterException"):  # a malformed name
             raise
         answer = {}
-    found = [parse_service(raw, _cluster_name(cluster)) for raw in answer.get("services", [])]
-    active = [s for s in found if s.active]
+    found = [dict(raw) for raw in answer.get("services", [])]
+    active = [raw for raw in found if parse_service(raw).active]
     if not active:
-        draining = " (it is DRAINING: being deleted)" if any(s.status == "DRAINING" for s in found) else ""
+        draining = (
+            " (it is DRAINING: being deleted)" if any(r.get("status") == "DRAINING" for r in found) else ""
+        )
         raise NotFoundError(
             f"--service: service {service!r} does not exist in cluster {_cluster_name(cluster)!r}{draining}"
         )
     return active[0]
+
+
+def describe_service(factory: ClientFactory, cluster: str, service: str) -> LiveService:
+    """One active service (``DescribeServices``, ``include=["TAGS"]``); see :func:`describe_service_answer`."""
+    return parse_service(describe_service_answer(factory, cluster, service), _cluster_name(cluster))

@@ -5,21 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from generator.expected import expected_execute_command_configuration
+from reconciler.live.exec_config import exec_config_differences
+from reconciler.live.model import KEY_NOT_FOUND
 from reconciler.preflight.context import Context
 from reconciler.preflight.model import Outcome, fail, passed, skip, warn
 
 
-def _config_diffs(ctx: Context, conf: dict[str, Any]) -> list[str]:
+def _config_diffs(ctx: Context, conf: dict[str, Any]) -> tuple[str, ...]:
+    """The fields that differ from what the config renders: the live model's one equality
+    (:func:`reconciler.live.exec_config.exec_config_differences`, extra S3 logging included), as
+    drift compares; ``kmsKeyId`` only when the config names the key (else ``cluster.kms-key`` judges it)."""
     configured_key = ctx.spec.exec_logging.kms.key_arn
     expected = expected_execute_command_configuration(ctx.spec, ctx.target.cluster_name, configured_key or "")
-    diffs = []
-    if configured_key is not None and conf.get("kmsKeyId") != configured_key:
-        diffs.append("kmsKeyId")
-    live_logs = conf.get("logConfiguration") or {}
-    for key, value in expected["logConfiguration"].items():
-        if live_logs.get(key) != value:
-            diffs.append(f"logConfiguration.{key}")
-    return diffs
+    return exec_config_differences(expected, conf, ignore=() if configured_key else ("kmsKeyId",))
 
 
 def cluster_exec_configuration(ctx: Context) -> Outcome:
@@ -56,16 +54,16 @@ def cluster_kms_key(ctx: Context) -> Outcome:
     key = ctx.kms_key_arn()
     if key is None:
         return skip("the cluster's exec configuration has no kmsKeyId")
-    meta = ctx.facts.key_metadata(key)
-    if meta is None:
+    live = ctx.facts.key(key)
+    if live.state == KEY_NOT_FOUND:
         return fail(
             f"KMS key {key} does not exist: every session fails",
             f"ecs-exec apply --env {ctx.spec.environment} (or point kmsKeyId at an existing key)",
         )
-    state = str(meta.get("KeyState") or ("Enabled" if meta.get("Enabled", True) else "Disabled"))
-    if state == "Enabled":
+    state = live.state
+    if live.usable:
         return passed(f"KMS key {key} is Enabled")
-    when = f", deletion on {meta['DeletionDate']:%Y-%m-%d}" if meta.get("DeletionDate") else ""
+    when = f", deletion on {live.deletion_date[:10]}" if live.deletion_date else ""
     cancel = f"aws kms cancel-key-deletion --key-id {key} && " if state == "PendingDeletion" else ""
     return fail(
         f"KMS key {key} is {state}{when}: every session fails", f"{cancel}aws kms enable-key --key-id {key}"
@@ -81,14 +79,12 @@ def cluster_log_group(ctx: Context) -> Outcome:
     fix = f"ecs-exec apply --env {ctx.spec.environment} (creates {name} with the exec KMS key)"
     if group is None:
         return fail(f"log group {name} does not exist: the agent cannot start the session", fix)
-    if ctx.log_config().get("cloudWatchEncryptionEnabled") and not group.get("kmsKeyId"):
+    if ctx.log_config().get("cloudWatchEncryptionEnabled") and not group.kms_key_id:
         return fail(
             f"log group {name} has no KMS key but cloudWatchEncryptionEnabled is true: the agent refuses the session",
             fix,
         )
-    return passed(
-        f"log group {name}" + (f" encrypted with {group['kmsKeyId']}" if group.get("kmsKeyId") else "")
-    )
+    return passed(f"log group {name}" + (f" encrypted with {group.kms_key_id}" if group.kms_key_id else ""))
 
 
 def cluster_s3_bucket(ctx: Context) -> Outcome:

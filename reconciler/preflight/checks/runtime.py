@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.spec import ExecMode
+from reconciler.live.parse import parse_task
 from reconciler.preflight.checks.verdict import parse_version
 from reconciler.preflight.context import Context
 from reconciler.preflight.model import Outcome, fail, passed, skip, warn
@@ -85,23 +86,22 @@ def task_platform_version(ctx: Context) -> Outcome:
 
 
 def task_managed_agent(ctx: Context) -> Outcome:
-    """Each container's ``ExecuteCommandAgent`` is RUNNING (``DescribeTasks`` ``managedAgents``)."""
+    """Each container's ``ExecuteCommandAgent`` is RUNNING (``DescribeTasks`` ``managedAgents``; the
+    live model's exec-ready rule, :attr:`reconciler.live.model.LiveTask.agents_ready`: a container
+    without the agent is not ready)."""
     if ctx.task is None:
         return skip("no running task")
     bad = []
     names = []
-    for container in ctx.task.get("containers", []):
-        if ctx.target.container and container.get("name") != ctx.target.container:
+    for container in parse_task(ctx.task).containers:
+        if ctx.target.container and container.name != ctx.target.container:
             continue
-        names.append(str(container.get("name")))
-        agent = next(
-            (a for a in container.get("managedAgents", []) if a.get("name") == "ExecuteCommandAgent"), None
-        )
-        if agent is None:
-            bad.append(f"{container.get('name')}: no ExecuteCommandAgent")
-        elif agent.get("lastStatus") != "RUNNING":
-            why = f" ({agent['reason']})" if agent.get("reason") else ""
-            bad.append(f"{container.get('name')}: ExecuteCommandAgent {agent.get('lastStatus')}{why}")
+        names.append(container.name)
+        if container.exec_agent_status is None:
+            bad.append(f"{container.name}: no ExecuteCommandAgent")
+        elif container.exec_agent_status != "RUNNING":
+            why = f" ({container.exec_agent_reason})" if container.exec_agent_reason else ""
+            bad.append(f"{container.name}: ExecuteCommandAgent {container.exec_agent_status}{why}")
     if bad:
         return fail(
             "; ".join(bad),
