@@ -2,7 +2,8 @@
 
 - the window events (JSON) in the stream ``spec.windows.events_stream_name`` of the cluster's exec
   log group (``logs:FilterLogEvents``, paginated);
-- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``; tasks
+- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``, or
+  ``ecs-exec:<name>`` for a twin task; tasks
   stopped long ago are no longer described, their service is then unknown);
 - the window recorded in the services' tags (``DescribeServices`` with ``include=["TAGS"]``).
 
@@ -22,6 +23,7 @@ from ecs_exec.aws import ClientFactory, error_code
 from generator.spec import EnvironmentSpec
 from reconciler.audit.model import WindowInterval
 from reconciler.audit.windows import build_intervals, interval_from_tags
+from reconciler.live.model import service_of_group
 from reconciler.windows.record import WindowEvent, parse_window, parse_window_event, tags_to_dict
 
 PERMISSIONS = ("logs:FilterLogEvents", "ecs:DescribeTasks", "ecs:DescribeServices")
@@ -77,7 +79,8 @@ def read_window_events(
 
 
 def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, str]:
-    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service."""
+    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks of a service (its twins,
+    group ``ecs-exec:<service>``, included: :func:`reconciler.live.model.service_of_group`)."""
     ids = sorted(set(task_ids))
     out: dict[str, str] = {}
     for i in range(0, len(ids), _DESCRIBE_TASKS_MAX):
@@ -85,8 +88,9 @@ def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, 
         for task in resp.get("tasks", []):
             group = task.get("group") or ""
             task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
-            if group.startswith("service:") and task_id:
-                out[task_id] = group.split(":", 1)[1]
+            owner = service_of_group(group)  # the live model's rule: twins belong to their service
+            if owner is not None and task_id:
+                out[task_id] = owner
     return out
 
 
