@@ -111,9 +111,26 @@ OPERATOR_ACTIONS = frozenset(
 
 # ---- guard policy: only the exec-window role may turn exec on ----
 
-#: Denied when ``ecs:enable-execute-command`` is ``true`` (Bool condition).
-GUARD_DENIED_ACTIONS = ("ecs:CreateService", "ecs:RunTask", "ecs:UpdateService")
+#: Every ECS action that can start a task or service with exec on: the Service Authorization
+#: Reference for Amazon ECS lists the condition key ``ecs:enable-execute-command`` on CreateService,
+#: UpdateService, RunTask, StartTask, CreateDaemon and UpdateDaemon
+#: (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+#: IAM accepts the daemon actions in a policy even where the Terraform provider does not model the API.
+#: Denied when the key is ``"true"``. A Deny without ``IfExists`` lets a request that omits the
+#: parameter through, which is right: absent means off.
+GUARD_DENIED_ACTIONS = (
+    "ecs:CreateDaemon",
+    "ecs:CreateService",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:UpdateDaemon",
+    "ecs:UpdateService",
+)
 GUARD_CONDITION_KEY = "ecs:enable-execute-command"
+#: The key is typed **String** in the Service Authorization Reference, so it is compared with a
+#: String operator (``Bool`` is for Boolean-typed keys; IAM policy elements: condition operators,
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+GUARD_CONDITION_OPERATOR = "StringEquals"
 
 # ---- exec-window role ----
 

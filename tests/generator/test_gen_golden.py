@@ -206,8 +206,18 @@ def test_guard_operator_and_scheduler_policies() -> None:
     text = render_modules()[ACCESS]
     guard = statement(block(text, 'resource "aws_iam_policy" "guard" {'), "OnlyTheExecWindowRoleTurnsExecOn")
     assert attr(guard, "Effect") == '"Deny"'
-    assert actions(guard) == ["ecs:CreateService", "ecs:RunTask", "ecs:UpdateService"]
-    assert attr(guard, "Condition") == '{ Bool = { "ecs:enable-execute-command" = "true" } }'
+    # Every action the Service Authorization Reference lists with ecs:enable-execute-command, and the
+    # String operator its type calls for (never Bool).
+    assert actions(guard) == [
+        "ecs:CreateDaemon",
+        "ecs:CreateService",
+        "ecs:RunTask",
+        "ecs:StartTask",
+        "ecs:UpdateDaemon",
+        "ecs:UpdateService",
+    ]
+    assert attr(guard, "Condition") == '{ StringEquals = { "ecs:enable-execute-command" = "true" } }'
+    assert not re.search(r'Bool\w* = \{ "ecs:enable-execute-command"', text)
     # Guard attached to every operator role and to the configured extra roles.
     assert "policy_arn = aws_iam_policy.guard.arn" in block(
         text, 'resource "aws_iam_role_policy_attachment" "operator_guard" {'
@@ -235,7 +245,7 @@ def test_guard_operator_and_scheduler_policies() -> None:
         block(text, 'resource "aws_iam_role_policy" "scheduler" {'), "TurnExecOffInEnvironmentClusters"
     )
     assert actions(off) == ["ecs:UpdateService"] and attr(off, "Resource") == "local.service_arns"
-    assert '"ecs:enable-execute-command" = "false"' in off
+    assert attr(off, "Condition") == '{ StringEquals = { "ecs:enable-execute-command" = "false" } }'
     dlq = block(text, 'resource "aws_sqs_queue" "dead_letter" {')
     assert attr(dlq, "sqs_managed_sse_enabled") == "true"
 
