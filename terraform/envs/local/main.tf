@@ -111,11 +111,13 @@ module "access" {
       name               = "demo-app"
       exec_log_group_arn = module.cluster_demo-app.exec_log_group_arn
       kms_key_arn        = module.cluster_demo-app.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "demo-batch"
       exec_log_group_arn = module.cluster_demo-batch.exec_log_group_arn
       kms_key_arn        = module.cluster_demo-batch.kms_key_arn
+      exec_mode          = "never"
     },
   ]
 
@@ -137,6 +139,7 @@ module "access" {
     scheduler_role_name    = "ecs-exec-window-scheduler-local"
     schedule_group_name    = "ecs-exec-windows-local"
     dead_letter_queue_name = "ecs-exec-windows-dlq-local"
+    events_stream_name     = "exec-windows"
   }
 
   drift_role_name = "ecs-exec-drift-local"

@@ -111,16 +111,19 @@ module "access" {
       name               = "payments"
       exec_log_group_arn = module.cluster_payments.exec_log_group_arn
       kms_key_arn        = module.cluster_payments.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "checkout"
       exec_log_group_arn = module.cluster_checkout.exec_log_group_arn
       kms_key_arn        = module.cluster_checkout.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "ledger-batch"
       exec_log_group_arn = module.cluster_ledger-batch.exec_log_group_arn
       kms_key_arn        = module.cluster_ledger-batch.kms_key_arn
+      exec_mode          = "never"
     },
   ]
 
@@ -142,6 +145,7 @@ module "access" {
     scheduler_role_name    = "ecs-exec-window-scheduler-prd"
     schedule_group_name    = "ecs-exec-windows-prd"
     dead_letter_queue_name = "ecs-exec-windows-dlq-prd"
+    events_stream_name     = "exec-windows"
   }
 
   drift_role_name = "ecs-exec-drift-prd"

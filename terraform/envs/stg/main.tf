@@ -96,16 +96,19 @@ module "access" {
       name               = "payments"
       exec_log_group_arn = module.cluster_payments.exec_log_group_arn
       kms_key_arn        = module.cluster_payments.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "internal-tools"
       exec_log_group_arn = module.cluster_internal-tools.exec_log_group_arn
       kms_key_arn        = module.cluster_internal-tools.kms_key_arn
+      exec_mode          = "always"
     },
     {
       name               = "data-jobs"
       exec_log_group_arn = module.cluster_data-jobs.exec_log_group_arn
       kms_key_arn        = module.cluster_data-jobs.kms_key_arn
+      exec_mode          = "never"
     },
   ]
 
@@ -132,6 +135,7 @@ module "access" {
     scheduler_role_name    = "ecs-exec-window-scheduler-stg"
     schedule_group_name    = "ecs-exec-windows-stg"
     dead_letter_queue_name = "ecs-exec-windows-dlq-stg"
+    events_stream_name     = "exec-windows"
   }
 
   drift_role_name = "ecs-exec-drift-stg"

@@ -18,6 +18,11 @@ locals {
   service_arns  = [for name in local.cluster_names : "${local.ecs_arn_prefix}:service/${name}/*"]
   task_arns     = [for name in local.cluster_names : "${local.ecs_arn_prefix}:task/${name}/*"]
 
+  # Cluster names by exec mode: windows are opened in `windowed` clusters and closed (by sweep)
+  # in `windowed` and `never` ones; `always` clusters are only the drift job's.
+  clusters_in_mode = { for mode in ["never", "windowed", "always"] : mode => [for c in var.clusters : c.name if c.exec_mode == mode] }
+  window_clusters  = concat(local.clusters_in_mode.windowed, local.clusters_in_mode.never)
+
   # Resources of the exec-window and drift role statements (their actions: generator/permissions.py).
   scopes = {
     any               = ["*"]
@@ -26,10 +31,24 @@ locals {
     kms_keys          = distinct([for c in var.clusters : c.kms_key_arn])
     window_schedules  = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/${var.windows.schedule_group_name}/*"]
     scheduler_role    = [aws_iam_role.scheduler.arn]
+    # The log-stream resource of CloudWatch Logs: <log-group-arn>:log-stream:<name>.
+    window_event_streams = [for c in var.clusters : "${c.exec_log_group_arn}:log-stream:${var.windows.events_stream_name}"]
+    windowed_services    = [for name in local.clusters_in_mode.windowed : "${local.ecs_arn_prefix}:service/${name}/*"]
+    never_services       = [for name in local.clusters_in_mode.never : "${local.ecs_arn_prefix}:service/${name}/*"]
+    always_services      = [for name in local.clusters_in_mode.always : "${local.ecs_arn_prefix}:service/${name}/*"]
+    window_services      = [for name in local.window_clusters : "${local.ecs_arn_prefix}:service/${name}/*"]
+    window_tasks         = [for name in local.window_clusters : "${local.ecs_arn_prefix}:task/${name}/*"]
   }
   conditions = {
     in_env_clusters     = { ArnEquals = { "ecs:cluster" = local.cluster_arns } }
     passed_to_scheduler = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+    # ecs:enable-execute-command is typed String (Service Authorization Reference for Amazon ECS).
+    exec_off = { StringEquals = { "ecs:enable-execute-command" = "false" } }
+    # ForAllValues is also true when the request has no tag keys: Null = false requires some.
+    window_tag_keys = {
+      "ForAllValues:StringLike" = { "aws:TagKeys" = ["ecs-exec:window-*"] }
+      Null                      = { "aws:TagKeys" = "false" }
+    }
   }
 
   operators = { for o in var.operators : o.name => o }
@@ -132,19 +151,14 @@ resource "aws_iam_role_policy" "window" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    # Statements on the clusters of one exec mode are left out when no cluster is in that mode.
+    Statement = concat([
       {
-        Sid    = "EcsInEnvironmentClusters"
+        Sid    = "ReadEnvironmentServicesAndTasks"
         Effect = "Allow"
         Action = [
-          "ecs:DescribeClusters",
           "ecs:DescribeServices",
           "ecs:DescribeTasks",
-          "ecs:ListTagsForResource",
-          "ecs:StopTask",
-          "ecs:TagResource",
-          "ecs:UntagResource",
-          "ecs:UpdateService",
         ]
         Resource = local.scopes.env_ecs_resources
       },
@@ -170,14 +184,6 @@ resource "aws_iam_role_policy" "window" {
         Resource = local.scopes.window_schedules
       },
       {
-        Sid    = "ListSchedules"
-        Effect = "Allow"
-        Action = [
-          "scheduler:ListSchedules",
-        ]
-        Resource = local.scopes.any
-      },
-      {
         Sid    = "PassSchedulerRole"
         Effect = "Allow"
         Action = [
@@ -187,34 +193,59 @@ resource "aws_iam_role_policy" "window" {
         Condition = local.conditions.passed_to_scheduler
       },
       {
-        Sid    = "WindowEventsInExecLogGroups"
+        Sid    = "FindWindowEventsStream"
         Effect = "Allow"
         Action = [
-          "logs:CreateLogStream",
           "logs:DescribeLogStreams",
-          "logs:GetLogEvents",
-          "logs:PutLogEvents",
         ]
         Resource = local.scopes.exec_log_groups
       },
       {
-        Sid    = "ExecKeys"
+        Sid    = "WriteWindowEventsOnly"
         Effect = "Allow"
         Action = [
-          "kms:Decrypt",
-          "kms:GenerateDataKey",
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
         ]
-        Resource = local.scopes.kms_keys
+        Resource = local.scopes.window_event_streams
       },
-      {
-        Sid    = "WhoAmI"
-        Effect = "Allow"
-        Action = [
-          "sts:GetCallerIdentity",
-        ]
-        Resource = local.scopes.any
-      },
-    ]
+      ], [for st in [
+        {
+          Sid    = "OpenAndCloseWindowsInWindowedClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource = local.scopes.windowed_services
+        },
+        {
+          Sid    = "TurnExecOffInNeverClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource  = local.scopes.never_services
+          Condition = local.conditions.exec_off
+        },
+        {
+          Sid    = "WindowTagsOnly"
+          Effect = "Allow"
+          Action = [
+            "ecs:TagResource",
+            "ecs:UntagResource",
+          ]
+          Resource  = local.scopes.window_services
+          Condition = local.conditions.window_tag_keys
+        },
+        {
+          Sid    = "StopTasksThatStillAllowExec"
+          Effect = "Allow"
+          Action = [
+            "ecs:StopTask",
+          ]
+          Resource = local.scopes.window_tasks
+        },
+    ] : st if length(st.Resource) > 0])
   })
 }
 
@@ -310,7 +341,8 @@ resource "aws_iam_role_policy" "drift" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    # Statements on the clusters of one exec mode are left out when no cluster is in that mode.
+    Statement = concat([
       {
         Sid    = "ReadAndFixEnvironmentClusters"
         Effect = "Allow"
@@ -319,9 +351,7 @@ resource "aws_iam_role_policy" "drift" {
           "ecs:DescribeServices",
           "ecs:DescribeTasks",
           "ecs:StopTask",
-          "ecs:UntagResource",
           "ecs:UpdateCluster",
-          "ecs:UpdateService",
         ]
         Resource = local.scopes.env_ecs_resources
       },
@@ -349,12 +379,19 @@ resource "aws_iam_role_policy" "drift" {
         Sid    = "ExecLogGroups"
         Effect = "Allow"
         Action = [
-          "logs:CreateLogStream",
           "logs:DescribeLogStreams",
-          "logs:PutLogEvents",
           "logs:PutRetentionPolicy",
         ]
         Resource = local.scopes.exec_log_groups
+      },
+      {
+        Sid    = "WriteWindowEventsOnly"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
+        ]
+        Resource = local.scopes.window_event_streams
       },
       {
         Sid    = "ReadExecKeys"
@@ -373,6 +410,33 @@ resource "aws_iam_role_policy" "drift" {
         ]
         Resource = local.scopes.window_schedules
       },
-    ]
+      ], [for st in [
+        {
+          Sid    = "TurnExecOffInWindowedAndNeverClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource  = local.scopes.window_services
+          Condition = local.conditions.exec_off
+        },
+        {
+          Sid    = "KeepExecOnInAlwaysClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource = local.scopes.always_services
+        },
+        {
+          Sid    = "RemoveWindowTagsOnly"
+          Effect = "Allow"
+          Action = [
+            "ecs:UntagResource",
+          ]
+          Resource  = local.scopes.window_services
+          Condition = local.conditions.window_tag_keys
+        },
+    ] : st if length(st.Resource) > 0])
   })
 }

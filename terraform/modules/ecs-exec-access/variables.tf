@@ -6,12 +6,18 @@ variable "environment" {
 }
 
 variable "clusters" {
-  description = "The environment's clusters: name, exec log group ARN (without :*) and exec KMS key ARN of each."
+  description = "The environment's clusters: name, exec log group ARN (without :*), exec KMS key ARN and exec mode (never, windowed, always) of each."
   type = list(object({
     name               = string
     exec_log_group_arn = string
     kms_key_arn        = string
+    exec_mode          = optional(string, "windowed")
   }))
+
+  validation {
+    condition     = alltrue([for c in var.clusters : contains(["never", "windowed", "always"], c.exec_mode)])
+    error_message = "Each cluster's exec_mode must be never, windowed or always."
+  }
 }
 
 variable "operators" {
@@ -33,12 +39,13 @@ variable "guard" {
 }
 
 variable "windows" {
-  description = "Names of the exec-window machinery: the window role, the scheduler role, the schedule group, the dead-letter queue."
+  description = "Names of the exec-window machinery: the window role, the scheduler role, the schedule group, the dead-letter queue, the window-events log stream (in each exec log group)."
   type = object({
     role_name              = string
     scheduler_role_name    = string
     schedule_group_name    = string
     dead_letter_queue_name = string
+    events_stream_name     = optional(string, "exec-windows")
   })
 }
 
