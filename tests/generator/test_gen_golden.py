@@ -226,10 +226,35 @@ def test_guard_operator_and_scheduler_policies() -> None:
         "toset(var.guard.attach_to_roles)"
     )
 
-    for role, sid in (("operator", "PeopleNamingThemselves"), ("window", "OperatorsNamingThemselves")):
-        trust = statement(block(text, f'resource "aws_iam_role" "{role}" {{'), sid)
-        assert actions(trust) == ["sts:AssumeRole", "sts:SetSourceIdentity"]
-        assert attr(trust, "Condition") == '{ Null = { "sts:SourceIdentity" = "false" } }'
+    # Trust: every role's policy comes from the one expression that applies the root rule.
+    for role, key in (("operator", '"operator/${each.key}"'), ("window", '"window"'), ("drift", '"drift"')):
+        assert attr(block(text, f'resource "aws_iam_role" "{role}" {{'), "assume_role_policy") == (
+            f"local.trust_policies[{key}]"
+        )
+    trusts = text[text.index("  trust_policies = {") :]
+    # The account root appears only in statements whose condition says who: IAM users naming
+    # themselves, or aws:PrincipalArn patterns.
+    for sid in ("PrincipalsByArn", "IamUsersOfThisAccountNamingThemselves"):
+        st = statement(trusts, sid)
+        assert attr(st, "Principal") == "{ AWS = local.account_root_arn }"
+    assert '{ ArnLike = { "aws:PrincipalArn" = t.principal_arn_patterns } }' in statement(
+        trusts, "PrincipalsByArn"
+    )
+    users = statement(trusts, "IamUsersOfThisAccountNamingThemselves")
+    assert '{ StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } }' in users
+    assert '"aws:MultiFactorAuthPresent" = "true"' in users
+    assert trusts.count("local.account_root_arn") == 2
+    oidc = statement(trusts, "GithubActionsEnvironment")
+    assert attr(oidc, "Principal") == "{ Federated = local.github_provider_arn }"
+    assert '"${local.github_oidc_host}:sub" = try(t.github_oidc.subject, "")' in oidc
+    assert '"${local.github_oidc_host}:aud" = "sts.amazonaws.com"' in oidc
+    assert attr(text, "github_provider_arn") == (
+        '"arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.github_oidc_host}"'
+    )
+    assert attr(block(text, 'resource "aws_iam_openid_connect_provider" "github" {'), "count") == (
+        "var.drift_trust.create_github_oidc_provider ? 1 : 0"
+    )
+    assert 'data "aws_iam' not in text and 'data "aws_organizations' not in text
 
     # The operator policies are in the roots (operators.tf): the module only names the roles.
     assert 'resource "aws_iam_role_policy" "operator"' not in text
@@ -285,7 +310,7 @@ def test_env_root_uses_the_spec_names(
 
     access = block(main, 'module "access" {')
     for op in spec.access.operators:
-        entry = access[access.index(f'name                   = "{op.name}"') :]
+        entry = access[access.index(f'name          = "{op.name}"') :]
         clusters = sorted(c.name for c in spec.clusters) if "*" in op.clusters else sorted(op.clusters)
         assert attr(entry, "cluster_names") == "[" + ", ".join(f'"{c}"' for c in clusters) + "]"
     assert attr(access, "role_name") == f'"{spec.windows.role_name}"'

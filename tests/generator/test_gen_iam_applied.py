@@ -132,3 +132,21 @@ def test_guard_and_scheduler_use_a_string_operator(iam: Any) -> None:
     assert sched["TurnExecOffInEnvironmentClusters"]["Condition"] == {
         "StringEquals": {"ecs:enable-execute-command": "false"}
     }
+
+
+def test_local_trusts_bind_the_caller(iam: Any) -> None:
+    """local names no principals: the account root, bound to IAM users naming themselves."""
+    bound = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        "Condition": {"StringEquals": {"sts:SourceIdentity": "${aws:username}"}},
+    }
+    for role in ("ecs-exec-operator-local", "ecs-exec-drift-local"):
+        (st,) = _doc(iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"])["Statement"]
+        assert {k: v for k, v in st.items() if k != "Sid"} == bound, role
+    (window,) = _doc(iam.get_role(RoleName="ecs-exec-window-local")["Role"]["AssumeRolePolicyDocument"])[
+        "Statement"
+    ]
+    assert window["Principal"] == {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/ecs-exec-operator-local"]}
+    assert window["Condition"] == {"Null": {"sts:SourceIdentity": "false"}}

@@ -123,9 +123,11 @@ module "access" {
 
   operators = [
     {
-      name                   = "ecs-exec-operator-local"
-      trusted_principal_arns = []
-      cluster_names          = ["demo-app", "demo-batch"]
+      name          = "ecs-exec-operator-local"
+      cluster_names = ["demo-app", "demo-batch"]
+      trust = {
+        account_iam_users = true
+      }
     },
   ]
 
@@ -143,4 +145,7 @@ module "access" {
   }
 
   drift_role_name = "ecs-exec-drift-local"
+  drift_trust = {
+    account_iam_users = true
+  }
 }

@@ -129,9 +129,11 @@ module "access" {
 
   operators = [
     {
-      name                   = "ecs-exec-operator-prd"
-      trusted_principal_arns = ["arn:aws:iam::444455556666:root"]
-      cluster_names          = ["checkout", "payments"]
+      name          = "ecs-exec-operator-prd"
+      cluster_names = ["checkout", "payments"]
+      trust = {
+        principal_arns = ["arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_EcsExecOperators_5f1e2d3c4b5a6978"]
+      }
     },
   ]
 
@@ -146,7 +148,14 @@ module "access" {
     schedule_group_name    = "ecs-exec-windows-prd"
     dead_letter_queue_name = "ecs-exec-windows-dlq-prd"
     events_stream_name     = "exec-windows"
+    sweep_trust = {
+      principal_arns = ["arn:aws:iam::444455556666:role/ecs-exec-sweeper-prd"]
+    }
   }
 
   drift_role_name = "ecs-exec-drift-prd"
+  drift_trust = {
+    create_github_oidc_provider = false
+    github_oidc                 = { subject = "repo:acme/ecs-exec-operator:environment:prd" }
+  }
 }

@@ -114,14 +114,19 @@ module "access" {
 
   operators = [
     {
-      name                   = "ecs-exec-operator-stg"
-      trusted_principal_arns = ["arn:aws:iam::111122223333:root"]
-      cluster_names          = ["data-jobs", "internal-tools", "payments"]
+      name          = "ecs-exec-operator-stg"
+      cluster_names = ["data-jobs", "internal-tools", "payments"]
+      trust = {
+        account_iam_users = true
+        require_mfa       = true
+      }
     },
     {
-      name                   = "ecs-exec-payments-oncall-stg"
-      trusted_principal_arns = ["arn:aws:iam::111122223333:root"]
-      cluster_names          = ["payments"]
+      name          = "ecs-exec-payments-oncall-stg"
+      cluster_names = ["payments"]
+      trust = {
+        principal_arn_patterns = ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PaymentsOncall_*"]
+      }
     },
   ]
 
@@ -139,4 +144,8 @@ module "access" {
   }
 
   drift_role_name = "ecs-exec-drift-stg"
+  drift_trust = {
+    create_github_oidc_provider = false
+    github_oidc                 = { subject = "repo:acme/ecs-exec-operator:environment:stg" }
+  }
 }

@@ -21,11 +21,23 @@ variable "clusters" {
 }
 
 variable "operators" {
-  description = "Operator roles: who may assume each (empty: the account root) and which clusters it may exec into (the role description; its policy is attached by the caller)."
+  description = <<-EOT
+    Operator roles: who may assume each and which clusters it may exec into (the role description;
+    its policy is attached by the caller). `trust`: principal_arns (named roles, source identity
+    required), user_arns (named IAM users, sts:SourceIdentity = their user name), principal_arn_patterns
+    (ArnLike aws:PrincipalArn), account_iam_users (the account root, bound to sts:SourceIdentity =
+    $${aws:username}), require_mfa (aws:MultiFactorAuthPresent on the IAM-user statements).
+  EOT
   type = list(object({
-    name                   = string
-    trusted_principal_arns = optional(list(string), [])
-    cluster_names          = list(string)
+    name = string
+    trust = optional(object({
+      principal_arns         = optional(list(string), [])
+      user_arns              = optional(list(string), [])
+      principal_arn_patterns = optional(list(string), [])
+      account_iam_users      = optional(bool, false)
+      require_mfa            = optional(bool, false)
+    }), { account_iam_users = true })
+    cluster_names = list(string)
   }))
   default = []
 }
@@ -46,12 +58,34 @@ variable "windows" {
     schedule_group_name    = string
     dead_letter_queue_name = string
     events_stream_name     = optional(string, "exec-windows")
+    # Who runs `exec-window sweep` (besides the operator roles), same shape as operators[].trust.
+    sweep_trust = optional(object({
+      principal_arns         = optional(list(string), [])
+      user_arns              = optional(list(string), [])
+      principal_arn_patterns = optional(list(string), [])
+      account_iam_users      = optional(bool, false)
+      require_mfa            = optional(bool, false)
+    }), {})
   })
 }
 
 variable "drift_role_name" {
   description = "Name of the least-privilege role of the nightly drift job."
   type        = string
+}
+
+variable "drift_trust" {
+  description = "Who may assume the drift role: as operators[].trust (no source identity required of named principals), plus github_oidc (the OIDC sub claim) and whether this module creates GitHub's OIDC provider."
+  type = object({
+    principal_arns              = optional(list(string), [])
+    user_arns                   = optional(list(string), [])
+    principal_arn_patterns      = optional(list(string), [])
+    account_iam_users           = optional(bool, false)
+    require_mfa                 = optional(bool, false)
+    github_oidc                 = optional(object({ subject = string }))
+    create_github_oidc_provider = optional(bool, false)
+  })
+  default = { account_iam_users = true }
 }
 
 variable "tags" {
