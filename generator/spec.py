@@ -259,6 +259,20 @@ class WindowsSpec(_Strict):
         description="Principal ARNs (e.g. the cron host's role) that run `exec-window sweep`: also trusted by the exec-window role.",
     )
 
+    alarm_topic_arn: str | None = Field(
+        default=None,
+        description="SNS topic ARN the dead-letter alarm notifies; absent: a topic <dead_letter_queue_name>-alarm is rendered.",
+    )
+
+    @field_validator("alarm_topic_arn")
+    @classmethod
+    def _topic(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(
+            r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?", v
+        ):
+            raise ValueError("must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")
+        return v
+
     @field_validator("sweep_principals")
     @classmethod
     def _sweep(cls, v: list[str]) -> list[str]:

@@ -148,6 +148,14 @@ BAD = {
         ),
         "must be of this account (111122223333)",
     ),
+    "alarm-topic-not-an-arn": (
+        "prd.yaml",
+        PRD.replace(
+            "alarm_topic_arn: arn:aws:sns:eu-west-1:444455556666:platform-oncall-prd",
+            "alarm_topic_arn: platform-oncall",
+        ),
+        "windows.alarm_topic_arn: must be an SNS topic ARN",
+    ),
     "github-repository-malformed": (
         "stg.yaml",
         STG.replace("repository: acme/ecs-exec-operator", "repository: acme"),

@@ -231,7 +231,8 @@ def test_guard_operator_and_scheduler_policies() -> None:
         assert attr(block(text, f'resource "aws_iam_role" "{role}" {{'), "assume_role_policy") == (
             f"local.trust_policies[{key}]"
         )
-    trusts = text[text.index("  trust_policies = {") :]
+    start = text.index("  trust_policies = {")
+    trusts = text[start : text.index("\n}\n", start)]
     # The account root appears only in statements whose condition says who: IAM users naming
     # themselves, or aws:PrincipalArn patterns.
     for sid in ("PrincipalsByArn", "IamUsersOfThisAccountNamingThemselves"):
@@ -273,6 +274,15 @@ def test_guard_operator_and_scheduler_policies() -> None:
     assert attr(off, "Condition") == '{ StringEquals = { "ecs:enable-execute-command" = "false" } }'
     dlq = block(text, 'resource "aws_sqs_queue" "dead_letter" {')
     assert attr(dlq, "sqs_managed_sse_enabled") == "true"
+    # The dead-letter alarm: any visible message notifies the configured or the rendered topic.
+    alarm = block(text, 'resource "aws_cloudwatch_metric_alarm" "dead_letter" {')
+    assert attr(alarm, "metric_name") == '"ApproximateNumberOfMessagesVisible"'
+    assert attr(alarm, "QueueName") == "aws_sqs_queue.dead_letter.name"
+    assert (attr(alarm, "comparison_operator"), attr(alarm, "threshold")) == ('"GreaterThanThreshold"', "0")
+    assert attr(alarm, "alarm_actions") == "[local.alarm_topic_arn]"
+    topic = block(text, 'resource "aws_sns_topic" "dead_letter_alarm" {')
+    assert attr(topic, "count") == "var.windows.alarm_topic_arn == null ? 1 : 0"
+    assert attr(topic, "kms_master_key_id") == "aws_kms_key.alarm[0].arn"
 
 
 @pytest.mark.parametrize("env", ENVS)

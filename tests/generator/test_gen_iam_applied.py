@@ -150,3 +150,19 @@ def test_local_trusts_bind_the_caller(iam: Any) -> None:
     ]
     assert window["Principal"] == {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/ecs-exec-operator-local"]}
     assert window["Condition"] == {"Null": {"sts:SourceIdentity": "false"}}
+
+
+def test_dead_letter_alarm_notifies_the_rendered_topic(applied_local: Any) -> None:
+    kwargs = _client_kwargs(applied_local)
+    (alarm,) = boto3.client("cloudwatch", region_name=REGION, **kwargs).describe_alarms(
+        AlarmNames=["ecs-exec-windows-dlq-local-not-empty"]
+    )["MetricAlarms"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": "ecs-exec-windows-dlq-local"}]
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0.0)
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ecs-exec-windows-dlq-local-alarm"
+    assert alarm["AlarmActions"] == [topic] and alarm["ActionsEnabled"]
+    attrs = boto3.client("sns", region_name=REGION, **kwargs).get_topic_attributes(TopicArn=topic)[
+        "Attributes"
+    ]
+    assert attrs["KmsMasterKeyId"].startswith(f"arn:aws:kms:{REGION}:{ACCOUNT}:key/")

@@ -72,7 +72,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[s
             out[env] = {
                 rc["address"]: rc["change"]["after"]
                 for rc in plan["resource_changes"]
-                if rc["type"].startswith("aws_iam_")
+                if rc["type"].startswith(("aws_iam_", "aws_cloudwatch_metric_alarm", "aws_sns_topic"))
             }
         finally:
             server.stop()
@@ -187,3 +187,17 @@ def test_guard_denies_every_exec_enabling_action_with_string_equals(
     assert deny["Effect"] == "Deny"
     assert {"ecs:StartTask", "ecs:CreateDaemon", "ecs:UpdateDaemon", "ecs:RunTask"} <= set(deny["Action"])
     assert deny["Condition"] == {"StringEquals": {"ecs:enable-execute-command": "true"}}
+
+
+def test_dead_letter_alarm_notifies_the_topic_the_config_names_or_a_rendered_one(
+    plans: dict[str, dict[str, Any]],
+) -> None:
+    prd = plans["prd"]["module.access.aws_cloudwatch_metric_alarm.dead_letter"]
+    assert prd["alarm_actions"] == ["arn:aws:sns:eu-west-1:444455556666:platform-oncall-prd"]
+    assert prd["dimensions"] == {"QueueName": "ecs-exec-windows-dlq-prd"}
+    assert "module.access.aws_sns_topic.dead_letter_alarm[0]" not in plans["prd"]
+    stg = plans["stg"]
+    assert stg["module.access.aws_sns_topic.dead_letter_alarm[0]"]["name"] == "ecs-exec-windows-dlq-stg-alarm"
+    assert stg["module.access.aws_cloudwatch_metric_alarm.dead_letter"]["metric_name"] == (
+        "ApproximateNumberOfMessagesVisible"
+    )

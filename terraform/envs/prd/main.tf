@@ -148,6 +148,7 @@ module "access" {
     schedule_group_name    = "ecs-exec-windows-prd"
     dead_letter_queue_name = "ecs-exec-windows-dlq-prd"
     events_stream_name     = "exec-windows"
+    alarm_topic_arn        = "arn:aws:sns:eu-west-1:444455556666:platform-oncall-prd"
     sweep_trust = {
       principal_arns = ["arn:aws:iam::444455556666:role/ecs-exec-sweeper-prd"]
     }

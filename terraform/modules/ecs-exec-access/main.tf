@@ -374,6 +374,82 @@ resource "aws_sqs_queue" "dead_letter" {
   tags = var.tags
 }
 
+################################################################################
+# Dead-letter alarm: a close the scheduler failed to deliver lands in the dead-letter queue, and a
+# window may then stay open until the next sweep: alarm on any visible message.
+################################################################################
+
+# The topic the alarm notifies: windows.alarm_topic_arn, or one rendered here, encrypted with a key
+# of its own (CloudWatch cannot use the AWS managed key alias/aws/sns: its key policy cannot grant
+# cloudwatch.amazonaws.com; Amazon SNS Developer Guide, "Encryption at rest", key policy for
+# CloudWatch alarms).
+resource "aws_kms_key" "alarm" {
+  count = var.windows.alarm_topic_arn == null ? 1 : 0
+
+  description             = "Dead-letter alarm notifications of the ECS Exec windows in ${var.environment}"
+  deletion_window_in_days = 30
+  enable_key_rotation     = true
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersKey"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchAlarmsOfThisAccountPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+    ]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic" "dead_letter_alarm" {
+  count = var.windows.alarm_topic_arn == null ? 1 : 0
+
+  name              = "${var.windows.dead_letter_queue_name}-alarm"
+  kms_master_key_id = aws_kms_key.alarm[0].arn
+
+  tags = var.tags
+}
+
+locals {
+  alarm_topic_arn = var.windows.alarm_topic_arn != null ? var.windows.alarm_topic_arn : aws_sns_topic.dead_letter_alarm[0].arn
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letter" {
+  alarm_name        = "${var.windows.dead_letter_queue_name}-not-empty"
+  alarm_description = "A schedule failed to close an ECS Exec window in ${var.environment}: read the message in ${var.windows.dead_letter_queue_name} and run exec-window sweep."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateNumberOfMessagesVisible"
+  dimensions = {
+    QueueName = aws_sqs_queue.dead_letter.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  actions_enabled = true
+  alarm_actions   = [local.alarm_topic_arn]
+  ok_actions      = [local.alarm_topic_arn]
+
+  tags = var.tags
+}
+
 resource "aws_iam_role" "scheduler" {
   name        = var.windows.scheduler_role_name
   description = "Assumed by EventBridge Scheduler to close ECS Exec windows in ${var.environment}"

@@ -58,6 +58,8 @@ variable "windows" {
     schedule_group_name    = string
     dead_letter_queue_name = string
     events_stream_name     = optional(string, "exec-windows")
+    # SNS topic the dead-letter alarm notifies; null: a topic "<dead_letter_queue_name>-alarm" is created.
+    alarm_topic_arn = optional(string)
     # Who runs `exec-window sweep` (besides the operator roles), same shape as operators[].trust.
     sweep_trust = optional(object({
       principal_arns         = optional(list(string), [])
