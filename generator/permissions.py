@@ -253,3 +253,31 @@ CONDITIONS = frozenset({"in_env_clusters", "passed_to_scheduler", "exec_off", "w
 #: The prefix of every exec-window tag key (``reconciler.window_tags.TAG_PREFIX``): the only tag
 #: keys the window and drift roles may set or remove (``aws:TagKeys``).
 WINDOW_TAG_KEY_PATTERN = "ecs-exec:window-*"
+
+# ---- service control policy (terraform/scp/<env>/, optional) ----
+
+#: Denied on the exec-window, drift, scheduler and operator roles to everyone but the deployer: a
+#: role that is exempt from the SCP (or trusted by the window role) cannot be made or changed by
+#: anyone else, nor passed to a service (IAM actions: Service Authorization Reference for IAM).
+SCP_PROTECTED_ROLE_ACTIONS = (
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PassRole",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+)
+#: Denied on the guard policy to everyone but the deployer.
+SCP_PROTECTED_POLICY_ACTIONS = (
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+)

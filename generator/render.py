@@ -283,6 +283,9 @@ def render_env(spec: EnvironmentSpec, source: str) -> dict[str, str]:
     files = {f"{base}/{name}": _render(f"env/{name}.j2", **context) for name in ENV_FILES}
     for variant in sorted({c.source for c in clusters}, key=lambda v: v.name):
         files.update(render_cluster_module(variant))
+    from generator.render_scp import render_scp  # imports this module's environment()
+
+    files.update(render_scp(spec, source))
     return files
 
 

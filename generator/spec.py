@@ -17,7 +17,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from generator.spec_trust import DriftSpec, check_principals
+from generator.spec_trust import DriftSpec, ScpSpec, check_principals
 
 ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
@@ -218,6 +218,10 @@ class AccessSpec(_Strict):
     require_mfa: bool = Field(
         default=False,
         description="IAM users assuming the operator and exec-window roles must have signed in with MFA (aws:MultiFactorAuthPresent).",
+    )
+    scp: ScpSpec = Field(
+        default_factory=ScpSpec,
+        description="Optional service control policy covering every principal, not only the guarded roles.",
     )
     guard_attach_to_roles: list[ROLE_NAME] = Field(
         default_factory=list,
@@ -435,6 +439,10 @@ class EnvironmentSpec(_Strict):
         check_principals(
             "windows.sweep_principals", self.windows.sweep_principals, account_id=acct, production=prod
         )
+        if self.access.scp.enabled and not self.access.scp.deployer_principals:
+            raise ValueError(
+                "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
+            )
         drift = self.drift
         check_principals(
             "drift.trusted_principals", drift.trusted_principals, account_id=acct, production=prod,

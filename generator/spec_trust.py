@@ -191,3 +191,50 @@ def drift_trust(drift: DriftSpec) -> Trust:
     if not drift.trusted_principals and drift.github_oidc is not None:
         return Trust()
     return trust_for(drift.trusted_principals, require_mfa=False, bind_users=False)
+
+
+#: Organizations target ids an SCP can be attached to: a root, an OU or an account.
+SCP_TARGET_RE = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$")
+
+
+class ScpSpec(_Strict):
+    """The optional service control policy (``terraform/scp/<env>/``, applied in the organization's
+    management account): what the guard policy cannot do, as it binds only the principals it is
+    attached to (IAM User Guide, "Policy evaluation logic": an SCP limits every principal of the
+    accounts it applies to, the management account and service-linked roles excepted; AWS
+    Organizations User Guide, "Service control policies")."""
+
+    enabled: bool = Field(default=False, description="Render the SCP root terraform/scp/<env>/.")
+    target_ids: list[str] = Field(
+        default_factory=list,
+        description="Organizations root, OU or account ids to attach it to; empty: the environment's account.",
+    )
+    deployer_principals: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Principal ARNs (or patterns) that deploy this project (terraform apply): the only ones "
+            "that may create, change or pass the exec-window, drift, scheduler and operator roles "
+            "and change the guard policy. Required when enabled."
+        ),
+    )
+    management_account_id: str | None = Field(
+        default=None,
+        pattern=r"^\d{12}$",
+        description="The management account the SCP root is applied in (allowed_account_ids); absent: not pinned.",
+    )
+
+    @field_validator("target_ids")
+    @classmethod
+    def _targets(cls, v: list[str]) -> list[str]:
+        for t in v:
+            if not SCP_TARGET_RE.match(t):
+                raise ValueError(f"{t!r} is not an Organizations root (r-...), OU (ou-...) or account id")
+        return v
+
+    @field_validator("deployer_principals")
+    @classmethod
+    def _deployers(cls, v: list[str]) -> list[str]:
+        for arn in v:
+            if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role)/.+$", arn):
+                raise ValueError(f"{arn!r} is not an IAM user or role ARN")
+        return v

@@ -19,6 +19,7 @@ from generator.render import (
     render_cluster_module,
     render_env,
 )
+from generator.render_scp import SCP_FILES
 from generator.spec import EnvironmentSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +31,12 @@ def test_file_set_and_headers(rendered: dict[str, str]) -> None:
     used = {"ecs-exec-cluster", "ecs-exec-cluster-s3"}  # stg: CloudWatch only; prd, local: also S3
     expected = {f"modules/{m}/{f}" for m in (*MODULES, *used) for f in MODULE_FILES}
     expected |= {f"envs/{e}/{f}" for e in ENVS for f in ENV_FILES}
+    expected |= {f"scp/prd/{f}" for f in SCP_FILES}  # access.scp.enabled only in prd
     assert set(rendered) == expected
     for rel, text in rendered.items():
         first = text.splitlines()[0]
         assert GENERATED_MARKER in first and "do not edit by hand" in first, rel
-        if rel.startswith("envs/"):
+        if rel.startswith(("envs/", "scp/")):
             assert f"from config/{rel.split('/')[1]}.yaml" in first
         else:
             assert "from generator/templates/modules/" in first

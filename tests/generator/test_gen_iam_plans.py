@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
+from devtools.moto_server import start_server
 from generator.loader import load_config
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
@@ -27,10 +28,6 @@ TRUST_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity"]
 
 
 def _start_server(account_id: str) -> Any:
-    try:
-        from devtools.moto_server import start_server  # after the architecture move
-    except ImportError:
-        from ecs_exec.moto_server import start_server
     return start_server(account_id=account_id)
 
 
@@ -72,7 +69,9 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[s
             out[env] = {
                 rc["address"]: rc["change"]["after"]
                 for rc in plan["resource_changes"]
-                if rc["type"].startswith(("aws_iam_", "aws_cloudwatch_metric_alarm", "aws_sns_topic"))
+                if rc["type"].startswith(
+                    ("aws_iam_", "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_organizations")
+                )
             }
         finally:
             server.stop()
@@ -201,3 +200,9 @@ def test_dead_letter_alarm_notifies_the_topic_the_config_names_or_a_rendered_one
     assert stg["module.access.aws_cloudwatch_metric_alarm.dead_letter"]["metric_name"] == (
         "ApproximateNumberOfMessagesVisible"
     )
+
+
+def test_plan_of_an_environment_never_touches_the_scp_root(plans: dict[str, dict[str, Any]]) -> None:
+    """prd renders terraform/scp/prd (access.scp.enabled): `plan --env prd` does not plan it."""
+    assert (REPO / "terraform/scp/prd/main.tf").is_file()
+    assert not any("aws_organizations" in address for address in plans["prd"])
