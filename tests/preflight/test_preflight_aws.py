@@ -10,7 +10,7 @@ from botocore.stub import Stubber
 from preflight_world import CLUSTER, REGION, SERVICE, World, fake_tools, new_session
 
 from ecs_exec.aws import ClientFactory
-from ecs_exec.errors import InvalidValueError, NotFoundError
+from ecs_exec.errors import NotFoundError
 from reconciler.iam_eval import Decision
 from reconciler.preflight.iam import IamOracle, parse_principal
 from reconciler.preflight.model import Status
