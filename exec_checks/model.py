@@ -250,6 +250,11 @@ class TfModel:
         ]
         return list(dict.fromkeys(out))
 
+    def referrers(self, block: Block) -> list[Block]:
+        """Blocks that reference ``block`` through any attribute."""
+        out = [self._by_index[src] for _, src in self._in.get(block.index, []) if src in self._by_index]
+        return list(dict.fromkeys(out))
+
     def lookup(self, scope: Scope, ref: str) -> Block | None:
         """The block ``ref`` (``aws_x.y`` / ``data.aws_x.y``, a ``[index]`` ignored) in ``scope``."""
         ref = re.sub(r"\[[^\]]*\]", "", ref)

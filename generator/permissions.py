@@ -111,8 +111,16 @@ OPERATOR_ACTIONS = frozenset(
 
 # ---- guard policy: only the exec-window role may turn exec on ----
 
-#: Denied when ``ecs:enable-execute-command`` is ``true`` (Bool condition).
-GUARD_DENIED_ACTIONS = ("ecs:CreateService", "ecs:RunTask", "ecs:UpdateService")
+#: Denied when ``ecs:enable-execute-command`` (a String key) is ``"true"``: every action the key is on
+#: (Service Authorization Reference, Amazon ECS), the daemon ones included.
+GUARD_DENIED_ACTIONS = (
+    "ecs:CreateDaemon",
+    "ecs:CreateService",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:UpdateDaemon",
+    "ecs:UpdateService",
+)
 GUARD_CONDITION_KEY = "ecs:enable-execute-command"
 
 # ---- exec-window role ----

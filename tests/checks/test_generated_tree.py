@@ -84,3 +84,12 @@ def test_nothing_fails(scanned: ScanReport) -> None:
     # Every cluster of every environment: the session key check evaluates (it was UNKNOWN on all).
     assert passed["ECSX_003"] == expected["ECSX_003"] >= len(available_envs())
     assert passed["ECSX_009"] == expected["ECSX_009"]
+
+
+def _passed_on(scanned: ScanReport, check: str) -> set[str]:
+    return {f.resource for f in scanned.passed_results if f.check_id == check}
+
+
+def test_generated_guard_closes_every_door(scanned: ScanReport) -> None:
+    # ECSX_019 evaluates the rendered guard (all six actions, StringEquals): PASSED, not UNKNOWN.
+    assert "module.access.aws_iam_policy.guard" in _passed_on(scanned, "ECSX_019")

@@ -206,8 +206,15 @@ def test_guard_operator_and_scheduler_policies() -> None:
     text = render_modules()[ACCESS]
     guard = statement(block(text, 'resource "aws_iam_policy" "guard" {'), "OnlyTheExecWindowRoleTurnsExecOn")
     assert attr(guard, "Effect") == '"Deny"'
-    assert actions(guard) == ["ecs:CreateService", "ecs:RunTask", "ecs:UpdateService"]
-    assert attr(guard, "Condition") == '{ Bool = { "ecs:enable-execute-command" = "true" } }'
+    assert actions(guard) == [
+        "ecs:CreateDaemon",
+        "ecs:CreateService",
+        "ecs:RunTask",
+        "ecs:StartTask",
+        "ecs:UpdateDaemon",
+        "ecs:UpdateService",
+    ]
+    assert attr(guard, "Condition") == '{ StringEquals = { "ecs:enable-execute-command" = "true" } }'
     # Guard attached to every operator role and to the configured extra roles.
     assert "policy_arn = aws_iam_policy.guard.arn" in block(
         text, 'resource "aws_iam_role_policy_attachment" "operator_guard" {'

@@ -50,9 +50,9 @@ resource "aws_iam_policy" "guard" {
       {
         Sid       = "OnlyTheExecWindowRoleTurnsExecOn"
         Effect    = "Deny"
-        Action    = ["ecs:CreateService", "ecs:RunTask", "ecs:UpdateService"]
+        Action    = ["ecs:CreateDaemon", "ecs:CreateService", "ecs:RunTask", "ecs:StartTask", "ecs:UpdateDaemon", "ecs:UpdateService"]
         Resource  = "*"
-        Condition = { Bool = { "ecs:enable-execute-command" = "true" } }
+        Condition = { StringEquals = { "ecs:enable-execute-command" = "true" } }
       },
     ]
   })
