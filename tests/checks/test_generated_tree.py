@@ -28,7 +28,7 @@ from generator.render import ClusterModule, resource_names
 
 CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "ECSX_017")
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")
-OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016")
+OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016", "ECSX_022")
 
 
 @pytest.fixture(scope="module")
