@@ -67,7 +67,7 @@ def wrong_operator(cond: Condition) -> bool:
     return not cond.base_operator.startswith(_STRING_OPERATORS)
 
 
-def _denies_when_on(cond: Condition) -> bool | None:
+def holds_when_on(cond: Condition) -> bool | None:
     """Does the condition hold for a request with the key ``"true"``? None when unknown."""
     base = cond.base_operator
     if base == "Null":
@@ -92,7 +92,7 @@ def _statement_denies(st: Statement, action: str) -> bool | None:
     conds = st.conditions_on(KEY)
     if conds is None:
         return None
-    results = [_denies_when_on(c) for c in conds]
+    results = [holds_when_on(c) for c in conds]
     if False in results:
         return False
     if applies is None or None in results:

@@ -93,3 +93,8 @@ def _passed_on(scanned: ScanReport, check: str) -> set[str]:
 def test_generated_guard_closes_every_door(scanned: ScanReport) -> None:
     # ECSX_019 evaluates the rendered guard (all six actions, StringEquals): PASSED, not UNKNOWN.
     assert "module.access.aws_iam_policy.guard" in _passed_on(scanned, "ECSX_019")
+
+
+def test_generated_drift_role_trust_binds_the_caller(scanned: ScanReport) -> None:
+    # The drift role may turn exec on (UpdateService): ECSX_023 judges its trust and passes it.
+    assert "module.access.aws_iam_role.drift" in _passed_on(scanned, "ECSX_023")

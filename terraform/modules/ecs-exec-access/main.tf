@@ -293,10 +293,13 @@ resource "aws_iam_role" "drift" {
     Version = "2012-10-17"
     Statement = [
       {
+        # Bound to the caller: an IAM user of this account, under their own user name (the bare
+        # root would let anyone allowed sts:AssumeRole run the fix with exec-enabling rights).
         Sid       = "ThisAccount"
         Effect    = "Allow"
         Principal = { AWS = local.account_root_arn }
-        Action    = "sts:AssumeRole"
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+        Condition = { StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } }
       },
     ]
   })
