@@ -78,7 +78,7 @@ def test_warning_level_check_does_not_fail(example_report: ScanReport) -> None:
 
 def test_meta_ids_unique_prefixed_hinted_and_exampled() -> None:
     ids = [c.check_id for c in CHECKS]
-    assert len(ids) == len(set(ids)) == 22
+    assert len(ids) == len(set(ids)) == 23
     for c in CHECKS:
         assert c.check_id.startswith(CHECK_PREFIX)
         assert not c.check_id.startswith(("CKV_AWS_", "CKV2_AWS_"))
