@@ -63,7 +63,7 @@ def _ignores_exec_flag(service: Block) -> bool | None:
 
 
 def _cluster_mode(model: TfModel, service: Block) -> str | Unknown | None:
-    clusters = [t for t in model.targets(service, "cluster") if t.type == "aws_ecs_cluster"]
+    clusters = [t for t in model.targets_through_outputs(service, "cluster") if t.type == "aws_ecs_cluster"]
     if not clusters:
         name = literal(service.config.get("cluster"))
         if isinstance(name, str):
