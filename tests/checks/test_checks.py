@@ -257,3 +257,29 @@ def test_guard_check_judges_guards_only(example_report: ScanReport) -> None:
     assert "aws_iam_policy.unknown_actions" not in _passed(
         example_report, EXAMPLES / "ExecGuardComplete" / "fail", "ECSX_019"
     )
+
+
+ROUND_TWO = {
+    "ECSX_018": "ExecLauncherNotHardCoded",
+    "ECSX_019": "ExecGuardComplete",
+    "ECSX_020": "ExecReachableContainerHazards",
+    "ECSX_021": "OperatorExecKmsDataKey",
+    "ECSX_022": "OperatorClusterConditionArn",
+    "ECSX_023": "ExecRoleTrustBound",
+}
+
+
+@pytest.mark.parametrize(("check_id", "name"), sorted(ROUND_TWO.items()))
+def test_round_two_reports_in_every_format(example_report: ScanReport, check_id: str, name: str) -> None:
+    folder = str(EXAMPLES / name / "fail")
+    runner = CliRunner()
+    table = runner.invoke(main, ["check", folder, "--ours-only", "--no-skips"])
+    assert table.exit_code == 3 and check_id in table.stdout
+    doc = json.loads(runner.invoke(main, ["check", folder, "--ours-only", "--no-skips", "-o", "json"]).stdout)
+    assert any(f["check_id"] == check_id and f["hint"] for f in doc["failed"]), doc["failed"]
+    sarif = json.loads(
+        runner.invoke(main, ["check", folder, "--ours-only", "--no-skips", "-o", "sarif"]).stdout
+    )
+    run = sarif["runs"][0]
+    assert any(r["ruleId"] == check_id and r["level"] == "error" for r in run["results"])
+    assert check_id in [r["id"] for r in run["tool"]["driver"]["rules"]]
