@@ -1,5 +1,5 @@
 """Launchers: resources that start ECS tasks on their own (EventBridge rule targets, EventBridge
-Scheduler schedules, Step Functions state machines, AWS Batch job definitions), and whether they
+Scheduler schedules, EventBridge Pipes, Step Functions state machines, AWS Batch job definitions), and whether they
 hard-code ECS Exec on.
 
 Where each one carries the flag:
@@ -7,6 +7,7 @@ Where each one carries the flag:
 - ``aws_cloudwatch_event_target``: ``ecs_target.enable_execute_command`` (EventBridge ``EcsParameters``
   ``EnableExecuteCommand``);
 - ``aws_scheduler_schedule``: ``target.ecs_parameters.enable_execute_command``;
+- ``aws_pipes_pipe``: ``target_parameters.ecs_task_parameters.enable_execute_command`` (EventBridge Pipes);
 - ``aws_sfn_state_machine``: ``EnableExecuteCommand`` in the ``Parameters`` (or JSONata
   ``Arguments``) of an ``ecs:runTask`` state of the ``definition`` (``jsonencode`` or a JSON heredoc;
   ``EnableExecuteCommand.$`` is a path read at run time);
@@ -72,6 +73,13 @@ def launcher_exec_flags(resource_type: str, conf: dict[str, Any]) -> list[bool |
         return [f for b in blocks(conf, "ecs_target") for f in flag(b)]
     if resource_type == "aws_scheduler_schedule":
         return [f for t in blocks(conf, "target") for p in blocks(t, "ecs_parameters") for f in flag(p)]
+    if resource_type == "aws_pipes_pipe":
+        return [
+            f
+            for t in blocks(conf, "target_parameters")
+            for p in blocks(t, "ecs_task_parameters")
+            for f in flag(p)
+        ]
     if resource_type == "aws_sfn_state_machine":
         return json_exec_flags(conf.get("definition")) if "definition" in conf else []
     if resource_type == "aws_batch_job_definition":

@@ -1,4 +1,4 @@
-"""Rule 7 (launchers): no EventBridge target, Scheduler schedule, Step Functions state machine or
+"""Rule 7 (launchers): no EventBridge target, Scheduler schedule, Pipe, Step Functions state machine or
 Batch job definition starts tasks with ECS Exec hard-coded on (exec belongs to a window)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from exec_checks.launch import launcher_exec_flags
 
 class ExecLauncherNotHardCoded(ExecResourceCheck):
     check_id = "ECSX_018"
-    message = "Task launcher (EventBridge target, Scheduler schedule, Step Functions, Batch) starts tasks with ECS Exec hard-coded on"
+    message = "Task launcher (EventBridge target, Scheduler schedule, Pipe, Step Functions, Batch) starts tasks with ECS Exec hard-coded on"
     hint = (
         "Remove enable_execute_command / EnableExecuteCommand / enableExecuteCommand from the launcher "
         '(or set it false): exec is opened for a bounded time by "exec-window open", never by the code that starts tasks.'
@@ -21,6 +21,7 @@ class ExecLauncherNotHardCoded(ExecResourceCheck):
     reports_on = (
         "aws_cloudwatch_event_target",
         "aws_scheduler_schedule",
+        "aws_pipes_pipe",
         "aws_sfn_state_machine",
         "aws_batch_job_definition",
     )

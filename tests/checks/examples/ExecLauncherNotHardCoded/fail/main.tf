@@ -115,3 +115,19 @@ resource "aws_cloudwatch_event_target" "unknown_from_variable" {
     enable_execute_command = var.debug
   }
 }
+
+# EventBridge Pipes: a queue message starts a task with exec on.
+resource "aws_pipes_pipe" "fail_pipe_from_queue" {
+  name     = "orders-to-task"
+  role_arn = "arn:aws:iam::111122223333:role/pipes"
+  source   = "arn:aws:sqs:eu-west-1:111122223333:orders"
+  target   = aws_ecs_cluster.jobs.arn
+
+  target_parameters {
+    ecs_task_parameters {
+      task_definition_arn    = "arn:aws:ecs:eu-west-1:111122223333:task-definition/orders:1"
+      launch_type            = "FARGATE"
+      enable_execute_command = true
+    }
+  }
+}

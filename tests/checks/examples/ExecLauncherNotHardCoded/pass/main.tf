@@ -74,3 +74,16 @@ resource "aws_batch_job_definition" "etl" {
     }]
   })
 }
+
+resource "aws_pipes_pipe" "orders_to_task" {
+  name     = "orders-to-task"
+  role_arn = "arn:aws:iam::111122223333:role/pipes"
+  source   = "arn:aws:sqs:eu-west-1:111122223333:orders"
+  target   = aws_ecs_cluster.jobs.arn
+
+  target_parameters {
+    ecs_task_parameters {
+      task_definition_arn = "arn:aws:ecs:eu-west-1:111122223333:task-definition/orders:1"
+    }
+  }
+}
