@@ -55,11 +55,12 @@ def _binds(st: Statement) -> bool | None:
         return None
     for cond in st.conditions:
         key, base = cond.key.lower(), cond.base_operator
-        if cond.operator.endswith("IfExists") or base not in _POSITIVE:
+        if base not in _POSITIVE:
             continue
-        if key == "aws:principalarn":
+        if key == "aws:principalarn":  # always in the request context: IfExists changes nothing
             return True
-        if key == "sts:sourceidentity" and any(
+        # IfExists lets a request without a source identity through: it binds nothing
+        if key == "sts:sourceidentity" and not cond.operator.endswith("IfExists") and any(
             isinstance(r, str) and _POLICY_VARIABLE.search(r) for r in cond.raw
         ):
             return True

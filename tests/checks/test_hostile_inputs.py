@@ -71,6 +71,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("ECSX_019", "aws_iam_policy.guard_not_action"): FAILED,  # NotAction leaves StartTask out
         ("ECSX_022", "aws_iam_policy.cluster_name_if_exists"): FAILED,  # StringEqualsIfExists "payments"
         ("ECSX_023", "aws_iam_role.account_id_from_data"): FAILED,  # account id from a data source
+        ("ECSX_023", "aws_iam_role.source_identity_if_exists"): FAILED,  # IfExists binds nobody
+        ("ECSX_023", "aws_iam_role.principal_arn_if_exists"): PASSED,  # aws:PrincipalArn always present
     },
     "realistic_mistakes_iam": {
         ("ECSX_007", "aws_iam_role_policy.task_logs_wild"): FAILED,  # arn:aws:logs:*:*:*

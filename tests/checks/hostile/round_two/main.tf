@@ -95,3 +95,45 @@ resource "aws_iam_role" "account_id_from_data" {
     })
   }
 }
+
+# IfExists on sts:SourceIdentity lets a caller without one through: not bound.
+resource "aws_iam_role" "source_identity_if_exists" {
+  name = "exec-if-exists"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      Condition = { StringEqualsIfExists = { "sts:SourceIdentity" = "$${aws:username}" } }
+    }]
+  })
+  inline_policy {
+    name = "exec"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "ecs:ExecuteCommand", Resource = "*" }]
+    })
+  }
+}
+
+# aws:PrincipalArn is always in the request: IfExists still binds.
+resource "aws_iam_role" "principal_arn_if_exists" {
+  name = "exec-principal-if-exists"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = "sts:AssumeRole"
+      Condition = { ArnLikeIfExists = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/oncall-*" } }
+    }]
+  })
+  inline_policy {
+    name = "exec"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "ecs:ExecuteCommand", Resource = "*" }]
+    })
+  }
+}
