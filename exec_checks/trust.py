@@ -60,8 +60,10 @@ def _binds(st: Statement) -> bool | None:
         if key == "aws:principalarn":  # always in the request context: IfExists changes nothing
             return True
         # IfExists lets a request without a source identity through: it binds nothing
-        if key == "sts:sourceidentity" and not cond.operator.endswith("IfExists") and any(
-            isinstance(r, str) and _POLICY_VARIABLE.search(r) for r in cond.raw
+        if (
+            key == "sts:sourceidentity"
+            and not cond.operator.endswith("IfExists")
+            and any(isinstance(r, str) and _POLICY_VARIABLE.search(r) for r in cond.raw)
         ):
             return True
     return False

@@ -97,6 +97,6 @@ def test_generated_guard_closes_every_door(scanned: ScanReport) -> None:
     assert "module.access.aws_iam_policy.guard" in _passed_on(scanned, "ECSX_019")
 
 
-def test_generated_drift_role_trust_binds_the_caller(scanned: ScanReport) -> None:
-    # The drift role may turn exec on (UpdateService): ECSX_023 judges its trust and passes it.
-    assert "module.access.aws_iam_role.drift" in _passed_on(scanned, "ECSX_023")
+def test_generated_scp_closes_every_door(scanned: ScanReport) -> None:
+    # The optional SCP root (prd) is a guard for everyone else: ECSX_019 judges it too.
+    assert "aws_organizations_policy.this" in _passed_on(scanned, "ECSX_019")
