@@ -13,6 +13,7 @@ from moto.moto_api import state_manager
 
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import NotFoundError
+from reconciler import live
 from reconciler.live import clusters as live_clusters
 from reconciler.live import logs_keys, services, tasks
 
@@ -136,3 +137,22 @@ def test_key_states_read_from_kms() -> None:
         assert pending.state == "PendingDeletion" and pending.deletion_date and not pending.usable
         missing = arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
         assert logs_keys.read_key(factory, missing).state == "NotFound"
+
+
+def test_every_call_of_the_live_readers_is_a_declared_permission(account: boto3.Session) -> None:
+    session = boto3.Session(region_name=REGION)
+    made: set[str] = set()
+    session.events.register(
+        "before-call", lambda model, **_: made.add(f"{model.service_model.signing_name}:{model.name}")
+    )
+    factory = ClientFactory(REGION, session=session)
+    key = account.client("kms").create_key()["KeyMetadata"]["Arn"]
+    live_clusters.list_cluster_arns(factory)
+    live_clusters.describe_cluster(factory, "app")
+    services.read_services(factory, "app")
+    services.describe_service(factory, "app", "api")
+    tasks.service_tasks(factory, "app", "api")
+    logs_keys.read_log_groups(factory, "/ecs-exec/")
+    logs_keys.read_kms_aliases(factory, "alias/ecs-exec/")
+    logs_keys.read_key(factory, key)
+    assert made == set(live.PERMISSIONS)  # every call declared, and every declaration used
