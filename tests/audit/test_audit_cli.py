@@ -96,6 +96,7 @@ def test_table_output(cli_factory: ClientFactory, spec: EnvironmentSpec, config_
     assert lines[0].split() == [
         "TIME",
         "PERSON",
+        "CALLER",
         "CLUSTER",
         "TASK",
         "CONTAINER",
@@ -247,7 +248,7 @@ def test_calls_made_are_declared(
         "sts:GetCallerIdentity",
         "cloudtrail:LookupEvents",
         "logs:FilterLogEvents",
-        "s3:ListBucket",
+        "s3:ListBucketVersions",
     } <= made
     assert made <= set(PERMISSIONS) | set(audit_cmd.PERMISSIONS)
 
