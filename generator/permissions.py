@@ -67,6 +67,12 @@ TASK_ROLE_KMS_S3_ACTIONS = ("kms:GenerateDataKey",)
 
 #: What the CloudWatch Logs service principal may do with the exec key (key policy, limited by the
 #: ``kms:EncryptionContext:aws:logs:arn`` condition to the cluster's exec log group).
+#: Denied by the key policy to all but ``exec_logging.kms.key_administrators``: without the key the
+#: transcripts cannot be read (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html).
+KMS_KEY_ADMINISTRATOR_ACTIONS = ("kms:DisableKey", "kms:ScheduleKeyDeletion")
+#: Denied by the transcript bucket's policy to all but ``access.auditors``: reading a transcript (the
+#: audit reads the first version, s3:GetObjectVersion).
+S3_TRANSCRIPT_READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion")
 KMS_LOGS_SERVICE_ACTIONS = (
     "kms:Decrypt*",
     "kms:Describe*",
