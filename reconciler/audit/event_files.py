@@ -19,8 +19,8 @@ The time range is applied later, on the parsed ``eventTime`` (see :func:`reconci
 
 from __future__ import annotations
 
+import gc
 import gzip
-import json
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import orjson
 
 from ecs_exec.errors import InvalidValueError
 from reconciler.audit.callers import ISSUING_EVENT_NAMES, STS_SOURCE
@@ -164,10 +166,18 @@ def load_file(name: str, stdin: BinaryIO | None = None) -> list[dict[str, Any] |
         EventFileError: unreadable, bad gzip, not JSON, or not one of the two shapes.
     """
     data = _read_bytes(name, stdin)
+    # orjson: the same JSON (RFC 8259, UTF-8) in about half the time of the json module. The cyclic
+    # GC is paused while a document is built: its thousands of new containers would trigger
+    # collections that find nothing (JSON has no cycles).
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, ValueError) as exc:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
         raise EventFileError(name, f"not JSON: {exc}") from None
+    finally:
+        if enabled:
+            gc.enable()
     return list(records_of(document, name))
 
 
@@ -193,11 +203,14 @@ class _Scan:
 def _scan_one(out: _Scan, raws: Iterable[dict[str, Any] | str], account_id: str, region: str | None) -> None:
     for raw in raws:
         out.read += 1
-        try:
-            record = load_record(raw)
-        except RecordError:
-            out.unreadable += 1
-            continue
+        if isinstance(raw, dict):  # a trail file's record (most of them): no call
+            record = raw
+        else:
+            try:
+                record = load_record(raw)
+            except RecordError:
+                out.unreadable += 1
+                continue
         name = record.get("eventName")
         if name in ISSUING_EVENT_NAMES and record.get("eventSource") == STS_SOURCE:
             if _in_scope(record, account_id, None):  # STS: whatever the region (global endpoint)
