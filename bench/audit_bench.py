@@ -208,6 +208,15 @@ def baseline(root: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, count
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set (``VmHWM``, reset at exec, unlike ``ru_maxrss``, which Linux
+    carries over from the forked parent's memory)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(root: str, since: str, until: str) -> None:
     """Run in a child process: read the trail, run the audit; print the figures as JSON."""
     from ecs_exec.aws import ClientFactory
@@ -228,15 +237,15 @@ def child(root: str, since: str, until: str) -> None:
     t0 = time.perf_counter()
     events = load_event_files([root], ACCOUNT, REGION, None, rng.since - MAX_ROLE_SESSION, rng.until)
     t_read = time.perf_counter() - t0
-    rss_read_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_read_mb = peak_rss_mb()
     report = run_audit(factory, spec, AuditQuery(rng), rng.until, events)
     wall = time.perf_counter() - t0
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    self_mb = peak_rss_mb()
     kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     found = sum(1 for r in report.rows if r.transcript.found)
     callers = sum(1 for r in report.rows if r.caller is not None)
     print(json.dumps({
-        "read_s": t_read, "wall_s": wall, "rss_self_mb": self_kb / 1024, "rss_after_read_mb": rss_read_kb / 1024, "rss_worker_mb": kids_kb / 1024,
+        "read_s": t_read, "wall_s": wall, "rss_self_mb": self_mb, "rss_after_read_mb": rss_read_mb, "rss_worker_mb": kids_kb / 1024,
         "files": len(events.files), "records": events.read, "sessions": len(report.rows), "found": found,
         "callers": callers, "calls": dict(calls), "discovery_calls": report.calls.total,
         "listing_pages": report.calls.listing_pages, "errors": report.errors,
@@ -256,10 +265,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    try:  # the dev tools move to devtools/ (architecture issue)
-        from devtools.moto_server import start_server  # type: ignore[import-not-found]
-    except ImportError:
-        from ecs_exec.moto_server import start_server
+    from devtools.moto_server import start_server
 
     until = datetime.now(UTC).replace(microsecond=0)
     since = until - timedelta(hours=24)
