@@ -88,20 +88,26 @@ class Calls:
         return sum(self.counts.values())
 
 
-def _matching(names: list[str], session_id: str) -> list[str]:
-    """Names of a sorted list that belong to ``session_id`` (the exact one first)."""
+def _matching(names: list[str], session_id: str, any_suffix: bool = False) -> list[str]:
+    """Names of a sorted list that belong to ``session_id`` (the exact one first): the id itself or the id
+    plus a suffix (:func:`same_session`); with ``any_suffix``, every name starting with the id (a log
+    stream named ``<id>-<anything>`` is a second stream of the session, however it is spelt: real session
+    ids end in a fixed-length random part, so one is never the start of another)."""
     out = []
     for name in names[bisect.bisect_left(names, session_id) :]:
         if not name.startswith(session_id):
             break
-        if same_session(name, session_id):
+        if any_suffix or same_session(name, session_id):
             out.append(name)
     return sorted(out, key=lambda n: (n != session_id, n))
 
 
-def _ref_logs(ref: dict[str, Any], streams: list[Stream]) -> None:
+def _ref_logs(ref: dict[str, Any], streams: list[Stream], session_id: str) -> None:
+    # The transcript shown is the session's own stream (never one whose name only looks like another
+    # session's id); every stream starting with the id counts as written for the session.
     if streams:
-        ref["log_stream"] = streams[0].name
+        own = [s.name for s in streams if same_session(s.name, session_id)]
+        ref["log_stream"] = own[0] if own else None
         ref["log_streams"] = tuple(s.name for s in streams)
         times = [s.last_ingestion for s in streams if s.last_ingestion]
         ref["last_ingestion"] = max(times) if times else None
@@ -166,7 +172,7 @@ class ClusterDiscovery:
                 break
             kwargs["nextToken"] = resp["nextToken"]
         by_name = {s.name: s for s in found if s.name != self.skip}
-        return [by_name[n] for n in _matching(sorted(by_name), session_id)]
+        return [by_name[n] for n in _matching(sorted(by_name), session_id, any_suffix=True)]
 
     # -- S3 ------------------------------------------------------------------------------------------
     def _versions(self, prefix: str, pages: int | None) -> list[Version] | None:
@@ -221,15 +227,15 @@ def _logs_refs(
     listed = disc.list_streams(since, max(len(ids) - 1, 0))
     if listed is None:
         for sid in ids:
-            _ref_logs(refs[sid], disc.streams_of(sid))
+            _ref_logs(refs[sid], disc.streams_of(sid), sid)
         return
     names = sorted({s.name for s in listed})
     by_name = {s.name: s for s in listed}
     for sid in ids:
-        streams = [by_name[n] for n in _matching(names, sid)]
+        streams = [by_name[n] for n in _matching(names, sid, any_suffix=True)]
         if not streams and sid in recent:
             streams = disc.streams_of(sid)
-        _ref_logs(refs[sid], streams)
+        _ref_logs(refs[sid], streams, sid)
 
 
 def _s3_refs(
@@ -248,7 +254,7 @@ def ref_of(disc: ClusterDiscovery, session_id: str) -> TranscriptRef:
     ref: dict[str, Any] = {"log_group": disc.group, "s3_bucket": disc.bucket}
     errors: list[str] = []
     try:
-        _ref_logs(ref, disc.streams_of(session_id))
+        _ref_logs(ref, disc.streams_of(session_id), session_id)
     except ClientError as exc:
         if error_code(exc) not in _ABSENT:
             errors.append(f"logs:{error_code(exc)}")

@@ -88,10 +88,11 @@ def session_end(window_end: datetime | None, task_stopped: datetime | None) -> d
 def late_write(ref: TranscriptRef, ended_by: datetime | None, grace_minutes: int) -> bool:
     """True when the transcript was written after the session could still write it.
 
-    More than one log stream named after the session, or a stream's ``lastIngestionTime`` / the S3
-    object's first ``LastModified`` more than ``grace_minutes`` after ``ended_by``.
+    More than one log stream whose name starts with the session id (or only one that is not the session's
+    own name), or a stream's ``lastIngestionTime`` / the S3 object's first ``LastModified`` more than
+    ``grace_minutes`` after ``ended_by``.
     """
-    if len(ref.log_streams) > 1:
+    if len(ref.log_streams) > 1 or (ref.log_streams and ref.log_stream is None):
         return True
     if ended_by is None:
         return False

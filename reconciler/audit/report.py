@@ -204,7 +204,8 @@ def join(
         )
         caller = resolve_caller(session.identity, session.event_time, index or IssuanceIndex())
         ended_by = session_end(check.end, cw.stopped.get(session.task or ""))
-        late = status is TranscriptStatus.FOUND and late_write(ref, ended_by, grace_minutes)
+        written = status is TranscriptStatus.FOUND or bool(ref.log_streams)
+        late = written and not session.failed and late_write(ref, ended_by, grace_minutes)
         flags = session_flags(session, status, check, caller, ref, late)
         rows.append(AuditRow(session, ref, status, check, flags, caller, ended_by))
     return rows

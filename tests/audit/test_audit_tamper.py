@@ -75,6 +75,17 @@ def test_second_stream_named_after_the_session_is_a_late_write(
     assert "other streams named after the session" in show_header(None, _sid(4), rows[_sid(4)].transcript)
 
 
+def test_a_stream_spelt_like_another_session_id_is_still_a_late_write(
+    factory: ClientFactory, spec: EnvironmentSpec
+) -> None:
+    put_stream(spec, "payments", f"{_sid(9)}-0123456789abcdef0", ["$ ls"])  # the only stream: forged
+    rec = execute_command(iam_user("alice"), session_id=_sid(9))
+    stub_cloudtrail(factory, [page([rec])], [], issuers=False)
+    row = run_audit(factory, spec, AuditQuery(RANGE), NOW).rows[0]
+    assert row.transcript.log_stream is None  # never shown as the session's transcript
+    assert {Flag.NO_TRANSCRIPT, Flag.TRANSCRIPT_LATE_WRITE} <= set(row.flags)
+
+
 @pytest.mark.parametrize(("grace", "late"), [(60, True), (180, False)])
 def test_ingestion_after_the_window_closed_plus_grace_is_late(
     factory: ClientFactory, spec: EnvironmentSpec, grace: int, late: bool
