@@ -143,7 +143,7 @@ class ClusterDiscovery:
     # -- CloudWatch Logs -------------------------------------------------------------------------
     def list_streams(self, since: datetime, budget: int) -> list[Stream] | None:
         """Streams with events since ``since`` (less the lag), newest first; None when ``budget`` pages
-        did not reach it (or the group is missing: then ``[]``)."""
+        did not reach it. Raises ``ClientError`` (``ResourceNotFoundException`` for a missing group)."""
         logs = self.factory.client("logs")
         stop = since - LAST_EVENT_LAG
         kwargs: dict[str, Any] = {"logGroupName": self.group, "orderBy": "LastEventTime", "descending": True}
