@@ -6,29 +6,24 @@ an ``aws_iam_policy_document`` data source. Resources are kept in a canonical fo
 so literal ARNs and references (substituted by :meth:`exec_checks.model.TfModel.substitute`)
 compare alike; a resource that cannot be known is ``None``.
 
-The evaluation follows IAM: an explicit Deny wins, then any Allow; ``*`` and ``?`` are wildcards,
-actions compare case-insensitively. Conditions are not evaluated (a conditional Allow counts as
+The evaluation follows IAM: an explicit Deny wins, then any Allow; actions and resources are
+matched by the one IAM matcher of :mod:`iampolicy.match` (``*`` and ``?`` wildcards, actions
+case-insensitively). Conditions are not evaluated (a conditional Allow counts as
 an Allow); identities with no literal form (a key created in the same module) carry ``@<address>``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from exec_checks.values import as_list, attr, blocks, is_unknown, unrendered_jsonencode, unwrap
+from iampolicy.match import any_action
+from iampolicy.match import resource_matches as iam_resource_matches
 
 Resolver = Callable[[str], "str | None"]
-
-
-@lru_cache(maxsize=4096)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(f"^{body}$", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
 
 
 def canonical(resource: str) -> str:
@@ -42,7 +37,7 @@ def canonical(resource: str) -> str:
 def resource_matches(pattern: str, target: str) -> bool | None:
     """Does canonical ``pattern`` cover canonical ``target``? None when the target has no literal
     identity (``@address``) and the pattern is a literal of the same service."""
-    if _glob(pattern, False).match(target):
+    if iam_resource_matches(pattern, target):
         return True
     if "@" in target and "@" not in pattern and pattern.split(":", 1)[0] == target.split(":", 1)[0]:
         return None
@@ -68,8 +63,8 @@ class Statement:
         if self.actions is None or self.not_actions is None:
             return None
         if self.not_actions:
-            return not any(_glob(a, True).match(action) for a in self.not_actions)
-        return any(_glob(a, True).match(action) for a in self.actions)
+            return not any_action(self.not_actions, action)
+        return any_action(self.actions, action)
 
 
 @dataclass(frozen=True)

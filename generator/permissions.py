@@ -1,7 +1,8 @@
 """IAM action lists the rendered policies grant or deny, defined once.
 
 The templates render these tuples into the modules' policies, and the Python side reads the same
-constants: the reconciler's tests check that every API its units call (their ``PERMISSIONS``) is
+constants: the names themselves (actions, condition keys) come from the one catalogue,
+:mod:`iampolicy.actions`; the reconciler's tests check that every API its units call (their ``PERMISSIONS``) is
 covered by :data:`DRIFT_ROLE_ACTIONS`, the exec-window tests check :data:`WINDOW_ROLE_ACTIONS`.
 
 Statements of the exec-window and drift roles are data (:class:`Statement`): each names the
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iampolicy import actions
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -42,12 +45,7 @@ def _actions(statements: tuple[Statement, ...]) -> frozenset[str]:
 # ---- task role (one policy per cluster, attached to each service's task role) ----
 
 #: The SSM agent's channels (Resource ``*``: the channels have no ARN).
-TASK_ROLE_SSM_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
+TASK_ROLE_SSM_ACTIONS = actions.SSM_CHANNEL_ACTIONS
 #: A list action: must be on ``*`` (scoped to the group the agent refuses the session).
 TASK_ROLE_LOGS_LIST_ACTIONS = ("logs:DescribeLogGroups",)
 #: On ``<exec-log-group-arn>:*`` only.
@@ -113,7 +111,7 @@ OPERATOR_ACTIONS = frozenset(
 
 #: Denied when ``ecs:enable-execute-command`` is ``true`` (Bool condition).
 GUARD_DENIED_ACTIONS = ("ecs:CreateService", "ecs:RunTask", "ecs:UpdateService")
-GUARD_CONDITION_KEY = "ecs:enable-execute-command"
+GUARD_CONDITION_KEY = actions.ENABLE_EXECUTE_COMMAND_KEY
 
 # ---- exec-window role ----
 
