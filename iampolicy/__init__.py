@@ -16,7 +16,7 @@ from iampolicy.conditions import RequestContext, condition_truth
 from iampolicy.evaluate import NOT_SEEN, Evaluation, Match, evaluate
 from iampolicy.match import action_matches, principal_matches, resource_matches
 from iampolicy.model import Decision, Policy, PolicyParseError, Statement, Truth, parse_policy
-from iampolicy.principal import Principal, decide, trusts
+from iampolicy.principal import Principal, can_assume, decide, trusts
 
 __all__ = [
     "NOT_SEEN",
@@ -30,6 +30,7 @@ __all__ = [
     "Statement",
     "Truth",
     "action_matches",
+    "can_assume",
     "condition_truth",
     "decide",
     "evaluate",

@@ -75,3 +75,45 @@ def trusts(
     if role.trust is None:
         return Decision.NOT_ALLOWED
     return evaluate([role.trust], action, role.arn, principal=caller, context=context).decision
+
+
+def can_assume(
+    caller: Principal,
+    role: Principal,
+    source_identity: str | None = None,
+    *,
+    scps: tuple[Policy, ...] = (),
+) -> Decision:
+    """May ``caller`` (same account) call ``sts:AssumeRole`` on ``role``, setting ``source_identity``?
+
+    The request context holds ``aws:PrincipalArn`` and ``sts:SourceIdentity`` (and ``aws:username``
+    for an IAM user) and nothing else. Setting a source identity needs ``sts:SetSourceIdentity`` too,
+    in the trust policy and the caller's policies
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+    Same-account role trust: when the trust policy names the caller's ARN, the trust alone allows;
+    when it names the account (root), the caller's identity policies must allow too
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+    "Identity-based policies with resource-based policies"). An explicit Deny anywhere wins.
+    """
+    values: dict[str, Any] = {"aws:principalarn": caller.arn, "sts:sourceidentity": source_identity}
+    if caller.type == "user":
+        values["aws:username"] = caller.name
+    ctx = RequestContext(values, complete=True)
+    actions = ["sts:AssumeRole"] + (["sts:SetSourceIdentity"] if source_identity is not None else [])
+    named = role.trust is not None and any(
+        st.effect == "Allow" and st.principals is not None and caller.arn in st.principals
+        for st in role.trust.statements
+    )
+    outcome = Decision.ALLOWED
+    for action in actions:
+        trust = trusts(role, caller.arn, action, ctx)
+        identity = decide(caller, action, role.arn, ctx, scps=scps)
+        if Decision.DENIED in (trust, identity):
+            return Decision.DENIED
+        if named:  # the trust policy grants the caller itself; SCPs still bound the caller
+            scp = evaluate(scps, action, role.arn, context=ctx).decision if scps else Decision.ALLOWED
+            step = min((trust, scp), key=_layer)
+        else:
+            step = min((trust, identity), key=_layer)
+        outcome = min((outcome, step), key=_layer)
+    return outcome

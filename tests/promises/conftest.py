@@ -1,0 +1,48 @@
+"""Fixtures of the promise suite: each environment's rendered IAM, evaluated once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from promise_cast import Cast, build_cast
+from promise_render import REPO, RenderedAccount, RenderTree, account_from_state, run_mock_apply
+
+from generator.loader import load_config
+
+ENVS = ("local", "stg", "prd")
+
+
+def _plugin_dir() -> str | None:
+    try:
+        from ecs_exec.tf_runner import plugin_dir_from_env
+    except ImportError:  # the Terraform runner's own package, after the move of issue 15
+        from tfrunner.runner import plugin_dir_from_env  # type: ignore[no-redef]
+    return plugin_dir_from_env()
+
+
+@pytest.fixture(scope="session")
+def render_tree(tmp_path_factory: pytest.TempPathFactory) -> RenderTree:
+    """``render_tree(tree, env)``: the rendered IAM of ``tree/envs/<env>`` (a ``terraform/`` folder)."""
+
+    def run(tree: Path, env: str) -> RenderedAccount:
+        spec = load_config(env)
+        work = tmp_path_factory.mktemp(f"promises-{env}")
+        state = run_mock_apply(tree, env, spec.account_id, spec.region, work, _plugin_dir())
+        return account_from_state(state, spec.account_id, spec.region)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def _casts(render_tree: RenderTree) -> dict[str, Cast]:
+    return {}
+
+
+@pytest.fixture(params=ENVS)
+def cast(request: pytest.FixtureRequest, _casts: dict[str, Cast], render_tree: RenderTree) -> Cast:
+    """The cast of one environment (every test runs for local, stg and prd), from the committed ``terraform/``."""
+    env = request.param
+    if env not in _casts:
+        _casts[env] = build_cast(load_config(env), render_tree(REPO / "terraform", env))
+    return _casts[env]
