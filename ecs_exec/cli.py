@@ -10,7 +10,7 @@ import click
 
 from ecs_exec import __version__
 from ecs_exec.cli_common import OperatorGroup, setup_logging
-from ecs_exec.commands import audit, check, drift, preflight, render, terraform, window
+from ecs_exec.commands import access, audit, check, drift, preflight, render, terraform, window
 
 EPILOG = """Exit codes: 0 ok / in sync, 1 unexpected error, 2 usage error, 3 drift or policy
 violation found, 4 invalid config or option value, 5 AWS or credentials error,
@@ -35,6 +35,7 @@ main.add_command(drift.drift)
 main.add_command(window.window)
 main.add_command(audit.audit)
 main.add_command(preflight.preflight)
+main.add_command(access.access)
 
 
 @click.group(
