@@ -20,6 +20,7 @@ from reconciler.access.details import AccountIam, read_account
 from reconciler.access.expected import is_expected, managed_role_names
 
 SCHEMA_VERSION = 1
+COMMAND = "access report"
 NOT_SEEN = (
     "not seen: service control policies, resource control policies, session policies and resource "
     "policies other than role trust policies; a principal listed may still be stopped by them"
@@ -62,13 +63,17 @@ class AccessReport:
     def exit_code(self) -> ExitCode:
         return ExitCode.OK if all(p.expected for p in self.principals) else ExitCode.FINDINGS
 
+    def body(self) -> dict[str, Any]:
+        """The report's own JSON keys (``principals``, ``notes``), without the shared envelope."""
+        return {"principals": [p.as_dict() for p in self.principals], "notes": self.notes}
+
     def as_dict(self) -> dict[str, Any]:
+        """The whole JSON document: the envelope (``schema_version``, ``command``, ``environment``) and :meth:`body`."""
         return {
             "schema_version": SCHEMA_VERSION,
-            "command": "access report",
+            "command": COMMAND,
             "environment": self.environment,
-            "principals": [p.as_dict() for p in self.principals],
-            "notes": self.notes,
+            **self.body(),
         }
 
     def rows(self) -> list[dict[str, str]]:

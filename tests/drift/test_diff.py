@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from drift_support import NOW, unit_spec
 
-from ecs_exec.commands.drift import _progress
+from ecs_exec.cli.drift import _progress
 from generator.expected import expected_execute_command_configuration
 from reconciler.drift.diff import diff_cluster, flatten_exec_config, unmanaged_clusters
 from reconciler.drift.model import Action, ClusterState, LiveCluster, LiveLogGroup, LiveService, LiveTask

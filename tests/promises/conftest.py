@@ -14,10 +14,8 @@ ENVS = ("local", "stg", "prd")
 
 
 def _plugin_dir() -> str | None:
-    try:
-        from ecs_exec.tf_runner import plugin_dir_from_env
-    except ImportError:  # the Terraform runner's own package, after the move of issue 15
-        from tfrunner.runner import plugin_dir_from_env  # type: ignore[no-redef]
+    from tfrunner.runner import plugin_dir_from_env
+
     return plugin_dir_from_env()
 
 

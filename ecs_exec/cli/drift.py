@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ecs_exec.cli_common import env_options, run_exit, subcommand_group
+from ecs_exec.cli.common import env_options, run_exit, subcommand_group
 from ecs_exec.errors import InvalidValueError
 
 #: ``sts:GetCallerIdentity`` (account check) needs no IAM grant; the rest is reconciler.drift.PERMISSIONS.
@@ -50,8 +50,8 @@ def _run(
     env: str | None, config: str | None, output: str, concurrency: int, fix: bool, **fix_flags: bool
 ) -> None:
     from ecs_exec.aws import ClientFactory, verify_account
+    from ecs_exec.cli.output import Document, Table, emit
     from ecs_exec.clock import utcnow
-    from ecs_exec.output import emit_json, emit_table
     from generator.loader import load_config
     from reconciler.drift.engine import RunOptions, run_drift
     from reconciler.drift.fix import FixOptions
@@ -75,14 +75,13 @@ def _run(
     )
     for err in report.errors:
         click.echo(f"drift: cluster {err.cluster}: {err.operation} failed: {err.message}", err=True)
-    if output == "json":
-        emit_json(to_json(report))
-    else:
-        rows = table_rows(report)
-        if rows:
-            emit_table(rows, TABLE_COLUMNS)
-        if report.unmanaged:
-            emit_table([{"unmanaged_cluster": arn} for arn in report.unmanaged], ["unmanaged_cluster"])
+    data = to_json(report)
+    body = {k: v for k, v in data.items() if k not in ("schema_version", "command", "environment")}
+    tables = [
+        Table(table_rows(report), TABLE_COLUMNS),
+        Table([{"unmanaged_cluster": arn} for arn in report.unmanaged], ["unmanaged_cluster"]),
+    ]
+    emit(output, Document(data["command"], data["environment"], body, data["schema_version"], tables))
     click.echo(f"drift {report.command} {spec.environment}: {summary_line(report)}", err=True)
     if spec.clusters and len(missing_clusters(report)) == len(spec.clusters):
         n = len(spec.clusters)

@@ -11,7 +11,7 @@ import shutil
 
 import click
 
-from ecs_exec.cli_common import env_options, run_exit
+from ecs_exec.cli.common import env_options, run_exit
 
 
 @click.command()
@@ -40,9 +40,10 @@ def preflight(
     ecs-exec preflight --env stg --cluster payments --task 0123abcd... --container app --output json
     """
     from ecs_exec.aws import ClientFactory
+    from ecs_exec.cli.output import Document, emit
     from ecs_exec.errors import InvalidValueError
-    from ecs_exec.output import emit_json
     from generator.loader import load_config
+    from reconciler.preflight.model import SCHEMA_VERSION
     from reconciler.preflight.runner import run_preflight
     from reconciler.preflight.table import render_table, table_width
 
@@ -52,11 +53,11 @@ def preflight(
     report = run_preflight(
         spec, ClientFactory(spec.region), cluster, service=service, task=task, container=container
     )
-    if output == "json":
-        emit_json(report.as_dict())
-    else:
-        width = table_width(shutil.get_terminal_size((100, 24)).columns)
-        click.echo(render_table(report.results, width), nl=False)
+    text = None
+    if output == "table":
+        text = render_table(report.results, table_width(shutil.get_terminal_size((100, 24)).columns))
+    emit(output, Document("preflight", spec.environment, report.as_dict(), SCHEMA_VERSION, text=text))
+    if output == "table":
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
     summary = ", ".join(f"{n} {status}" for status, n in report.as_dict()["summary"].items() if n)

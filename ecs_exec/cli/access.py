@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from ecs_exec.cli_common import env_options, run_exit, subcommand_group
+from ecs_exec.cli.common import env_options, run_exit, subcommand_group
 
 
 @subcommand_group()
@@ -28,22 +28,22 @@ def report(env: str | None, config: str | None, output: str) -> None:
     ecs-exec access report --env prd -o json
     """
     from ecs_exec.aws import ClientFactory
-    from ecs_exec.output import emit_json, emit_table
+    from ecs_exec.cli.output import Document, Table, emit
     from generator.loader import load_config
     from reconciler.access.capabilities import KINDS
-    from reconciler.access.report import run_access_report
+    from reconciler.access.report import COMMAND, SCHEMA_VERSION, run_access_report
 
     spec = load_config(env, config)
     result = run_access_report(spec, ClientFactory(spec.region))
-    if output == "json":
-        emit_json(result.as_dict())
-    else:
-        emit_table(result.rows(), ["name", "type", "expected", *KINDS])
+    table = Table(result.rows(), ["name", "type", "expected", *KINDS], header_when_empty=True)
+    emit(output, Document(COMMAND, spec.environment, result.body(), SCHEMA_VERSION, tables=[table]))
+    if output == "table":
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
     unexpected = sum(not p.expected for p in result.principals)
     click.echo(
-        f"access report {spec.environment}: {len(result.principals)} principal(s) with access, {unexpected} unexpected",
+        f"access report {spec.environment}: {len(result.principals)} principal(s) with access, "
+        f"{unexpected} unexpected",
         err=True,
     )
     run_exit(result.exit_code)

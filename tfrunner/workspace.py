@@ -46,11 +46,12 @@ _KEEP = {
 
 
 def build_root(environ: Mapping[str, str] | None = None) -> Path:
-    """``$ECS_EXEC_BUILD_DIR`` when set and non-empty, else ``<repo>/build``."""
-    from generator.loader import REPO_ROOT
+    """``$ECS_EXEC_BUILD_DIR`` when set and non-empty, else ``<project>/build``
+    (:func:`generator.project.project_root`)."""
+    from generator.project import project_root
 
     env = os.environ if environ is None else environ
-    return Path(env.get("ECS_EXEC_BUILD_DIR") or REPO_ROOT / "build")
+    return Path(env.get("ECS_EXEC_BUILD_DIR") or project_root(env) / "build")
 
 
 def endpoint_from_env(environ: Mapping[str, str] | None = None) -> str | None:

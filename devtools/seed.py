@@ -1,4 +1,4 @@
-"""``make seed ENV=local`` (``python -m ecs_exec.seed --env local``): services with running tasks on
+"""``make seed ENV=local`` (``python -m devtools.seed --env local``): services with running tasks on
 the embedded AWS stand-in, so that exec windows, drift and preflight have something to act on.
 
 Terraform creates the clusters, keys, log groups and roles (``make apply ENV=local``); it does not
@@ -20,9 +20,9 @@ from typing import Any
 import click
 
 from ecs_exec.aws import ClientFactory, verify_account
-from ecs_exec.cli_common import OperatorGroup, env_options, setup_logging
+from ecs_exec.cli.common import OperatorGroup, env_options, setup_logging
+from ecs_exec.cli.output import emit_json, emit_table, info
 from ecs_exec.errors import AwsError, InvalidValueError, NotFoundError
-from ecs_exec.output import emit_json, emit_table, info
 from generator.spec import EnvironmentSpec
 
 #: API calls of this module (checked by a test).
@@ -159,7 +159,7 @@ def hold_tasks_running(endpoint: str) -> None:
         raise AwsError(f"AWS_ENDPOINT_URL={endpoint}: not a moto server ({exc})") from None
 
 
-PROG = "python -m ecs_exec.seed"
+PROG = "python -m devtools.seed"
 
 
 # A group without subcommands, so that OperatorGroup (the one place errors become exit codes) runs it.

@@ -1,4 +1,4 @@
-"""``make demo`` (``python -m ecs_exec.demo``): the whole flow on an embedded moto server.
+"""``make demo`` (``python -m devtools.demo``): the whole flow on an embedded moto server.
 
 Starts moto on 127.0.0.1 (free port), renders ``config/local.yaml``, plans and applies it, seeds a
 service (and its running tasks) per cluster, plans again and requires "no changes"
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import click
 
+from devtools.seed import seed_services
 from ecs_exec.aws import ClientFactory
-from ecs_exec.cli_common import setup_logging
+from ecs_exec.cli.common import setup_logging
+from ecs_exec.cli.output import info
 from ecs_exec.errors import ExitCode, OperatorError, TerraformError, exit_code_for
-from ecs_exec.output import info
-from ecs_exec.seed import seed_services
 from generator.spec import EnvironmentSpec
 
 DEMO_ENV = "local"
@@ -61,10 +61,10 @@ def run_demo() -> None:
     Raises:
         OperatorError: a step failed (its message says which).
     """
-    from ecs_exec import tf_flow
-    from ecs_exec.moto_server import start_server
-    from ecs_exec.tf_runner import find_terraform
+    from devtools.moto_server import start_server
     from generator.loader import load_config
+    from tfrunner import pipeline as tf_flow
+    from tfrunner.runner import find_terraform
 
     total = 9
     spec = load_config(DEMO_ENV)

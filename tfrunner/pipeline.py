@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecs_exec.errors import FindingsError, OperatorError, ToolMissingError
-from ecs_exec.output import info
-from ecs_exec.tf_runner import (
+from ecs_exec.console import info
+from ecs_exec.errors import FindingsError, ToolMissingError
+from generator.spec import EnvironmentSpec
+from tfrunner.runner import (
     AccountNotAllowedError,
     PlanSummary,
     StalePlanError,
@@ -33,8 +34,7 @@ from ecs_exec.tf_runner import (
     plugin_dir_from_env,
     summarize_plan,
 )
-from ecs_exec.tf_workspace import PlanInputs, Workspace, endpoint_from_env
-from generator.spec import EnvironmentSpec
+from tfrunner.workspace import PlanInputs, Workspace, endpoint_from_env
 
 Progress = Callable[[str], None]
 
@@ -82,15 +82,15 @@ class Settings:
     @classmethod
     def from_environment(cls, env: str, environ: Mapping[str, str] | None = None) -> Settings:
         """CLI defaults: ``build/<env>``, ``$AWS_ENDPOINT_URL``, ``<repo>/terraform``, and the provider
-        mirror of :func:`~ecs_exec.tf_runner.plugin_dir_from_env` (``$TF_PLUGIN_DIR``, else one found here)."""
-        from generator.loader import REPO_ROOT
+        mirror of :func:`~tfrunner.runner.plugin_dir_from_env` (``$TF_PLUGIN_DIR``, else one found here)."""
+        from generator.project import terraform_root
 
         environ = os.environ if environ is None else environ
         return cls(
             workspace=Workspace.for_env(env, environ),
             endpoint=endpoint_from_env(environ),
             plugin_dir=plugin_dir_from_env(environ),
-            terraform_root=REPO_ROOT / "terraform",
+            terraform_root=terraform_root(environ),
         )
 
 
@@ -132,35 +132,19 @@ class PlanResult:
         }
 
 
-def render_files(spec: EnvironmentSpec, source: str) -> dict[str, str]:
-    """The rendered tree (modules and the environment's root) as ``{relpath under terraform/: text}``.
-
-    Raises:
-        OperatorError: the generator package is not installed or incomplete.
-    """
-    try:
-        from generator.render import render_env, render_modules
-    except ImportError as exc:  # the generator lands in parallel; say so instead of a traceback
-        raise OperatorError(f"generator.render is not available ({exc})") from None
-    return {**render_modules(), **render_env(spec, source)}
-
-
 def load_target(env: str | None, config: str | None) -> Target:
     """Load and validate the config, then render it in memory (nothing written yet).
 
     Raises:
         ConfigError: missing or invalid config (exit 4), before any file is written.
     """
-    from generator.loader import REPO_ROOT, config_path, load_config
+    from generator.loader import config_path, load_config
+    from tfrunner.render import render_files
 
     spec = load_config(env, config)
     path = config_path(env, config)
-    try:
-        source = path.resolve().relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        source = str(path)
     text = path.read_text(encoding="utf-8")
-    return Target(spec, path, text, render_files(spec, source))
+    return Target(spec, path, text, render_files(spec, path))
 
 
 def _write_and_check(target: Target, settings: Settings) -> None:
@@ -186,9 +170,9 @@ def scan_tree(paths: list[Path], progress: Progress) -> None:
         FindingsError: a failed check not in the skip file (exit 3).
         ToolMissingError / ConfigError: from the scanner (checkov missing, bad skip file).
     """
-    from generator.loader import REPO_ROOT
+    from generator.project import skip_file as project_skip_file
 
-    skip_file = REPO_ROOT / SKIP_FILE_NAME
+    skip_file = project_skip_file()
     _step(progress, "checkov " + " ".join(str(p) for p in paths))
     try:
         from exec_checks.scan import scan

@@ -20,10 +20,67 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("ecs_exec")
 
 
-def env_options(outputs: Sequence[str] = ("table", "json"), env_required: bool = True) -> Callable[[F], F]:
-    """Decorator adding ``--env``, ``--config`` and ``--output`` (choices ``outputs``, default the first)."""
+def _setenv(var: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """Option callback: a given value becomes ``$var`` for this process, so every layer (config
+    loader, Terraform runner, boto3) follows the same setting; an absent option changes nothing."""
+
+    def callback(_ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value:
+            os.environ[var] = str(value)
+
+    return callback
+
+
+def _complete_env(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of ``--env``: the environments of the config folder."""
+    from generator.loader import available_envs
+
+    return [e for e in available_envs() if e.startswith(incomplete)]
+
+
+#: ``--project-dir``: the project root for this run (see :mod:`generator.project`).
+project_dir_option = click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_setenv("ECS_EXEC_PROJECT_DIR"),
+    help="Project root holding config/, terraform/, build/ and checkov-skips.yaml "
+    "(default: $ECS_EXEC_PROJECT_DIR, else the nearest parent of the current directory with config/).",
+)
+
+
+def env_options(
+    outputs: Sequence[str] = ("table", "json"), env_required: bool = True, aws: bool = True
+) -> Callable[[F], F]:
+    """Decorator adding ``--env``, ``--config``, ``--config-dir``, ``--project-dir``, ``--output``
+    (choices ``outputs``, default the first) and, with ``aws``, ``--profile``.
+
+    ``--project-dir`` / ``--config-dir`` / ``--profile`` set ``$ECS_EXEC_PROJECT_DIR`` /
+    ``$ECS_EXEC_CONFIG_DIR`` / ``$AWS_PROFILE`` for the process (the rule is in
+    :mod:`generator.project`)."""
 
     def decorate(fn: F) -> F:
+        if aws:
+            fn = click.option(
+                "--profile",
+                default=None,
+                expose_value=False,
+                is_eager=True,
+                callback=_setenv("AWS_PROFILE"),
+                help="AWS named profile (same as $AWS_PROFILE).",
+            )(fn)
+        fn = project_dir_option(fn)
+        fn = click.option(
+            "--config-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            expose_value=False,
+            is_eager=True,
+            callback=_setenv("ECS_EXEC_CONFIG_DIR"),
+            help="Folder of <env>.yaml files (default: $ECS_EXEC_CONFIG_DIR, else <project>/config).",
+        )(fn)
         fn = click.option(
             "--output",
             "-o",
@@ -45,6 +102,7 @@ def env_options(outputs: Sequence[str] = ("table", "json"), env_required: bool =
             "env",
             default=None,
             envvar="ECS_EXEC_ENV",
+            shell_complete=_complete_env,
             help="Environment name: config/<env>.yaml."
             + (" Required unless --config." if env_required else ""),
         )(fn)

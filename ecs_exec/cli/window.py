@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ecs_exec.cli_common import env_options, subcommand_group
+from ecs_exec.cli.common import env_options, subcommand_group
+from ecs_exec.cli.output import emit_json, emit_table, info
 from ecs_exec.errors import InvalidValueError, PartialFailureError
-from ecs_exec.output import emit_json, emit_table, info
 
 if TYPE_CHECKING:
     from ecs_exec.aws import ClientFactory
@@ -33,7 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class WholeNumber(click.ParamType):
     """An integer option (``--minutes``, ``--wait-timeout``) whose bad value reads "is not a whole number".
 
-    Exit 4 and one line come from the shared mechanism (:class:`~ecs_exec.cli_common.OperatorGroup`
+    Exit 4 and one line come from the shared mechanism (:class:`~ecs_exec.cli.common.OperatorGroup`
     maps every bad option value to it); this type only words the message for minutes and seconds.
     """
 

@@ -7,55 +7,22 @@ from typing import Any
 
 import click
 
-from ecs_exec.cli_common import env_options
-from ecs_exec.errors import ConfigError, FindingsError
-from ecs_exec.output import emit_json, info
+from ecs_exec.cli.common import env_options
+from ecs_exec.cli.output import Document, emit, emit_json, info
+from ecs_exec.errors import FindingsError
 
 
-def _source_name(path: Path) -> str:
-    """How the config file is named in the generated headers: ``config/<env>.yaml`` for the repo's
-    config folder, else the path relative to the repo (or the bare file name), never absolute, so the
-    output does not depend on where the checkout lives."""
-    from generator.loader import REPO_ROOT, config_dir
+def _env_name(env: str | None, config: str | None) -> str | None:
+    """The rendered environment's name (``--config``: the file's ``environment``)."""
+    if env or config is None:
+        return env
+    from generator.loader import load_config
 
-    resolved = path.resolve()
-    if resolved.parent == config_dir().resolve():
-        return f"config/{resolved.name}"
-    try:
-        return resolved.relative_to(REPO_ROOT.resolve()).as_posix()
-    except ValueError:
-        return resolved.name
-
-
-def render_tree(env: str | None, config: str | None, all_envs: bool) -> dict[str, str]:
-    """Render the modules and the selected environment roots (nothing written).
-
-    Returns ``{path relative to terraform/: content}``.
-
-    Raises:
-        ConfigError: no --env/--config/--all, a missing or invalid config (exit 4).
-    """
-    from generator.loader import available_envs, config_path, load_config
-    from generator.render import render_env, render_modules
-
-    if all_envs:
-        if config:
-            raise ConfigError("--all: give either --all or --config, not both")
-        envs = available_envs()
-        if not envs:
-            raise ConfigError("--all: no config/*.yaml file found")
-        targets: list[tuple[str | None, str | None]] = [(e, None) for e in envs]
-    else:
-        targets = [(env, config)]
-    files = render_modules()
-    for target_env, target_config in targets:
-        spec = load_config(target_env, target_config)
-        files.update(render_env(spec, _source_name(config_path(target_env, target_config))))
-    return files
+    return load_config(None, config).environment
 
 
 @click.command()
-@env_options(outputs=("table", "json"), env_required=False)
+@env_options(outputs=("table", "json"), env_required=False, aws=False)
 @click.option("--all", "all_envs", is_flag=True, help="Render every config/*.yaml.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 3 listing stale or missing files.")
 @click.option(
@@ -63,7 +30,7 @@ def render_tree(env: str | None, config: str | None, all_envs: bool) -> dict[str
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="The terraform/ folder to write (default: <repo>/terraform).",
+    help="The terraform/ folder to write (default: <project>/terraform).",
 )
 def render(
     env: str | None, config: str | None, output: str, all_envs: bool, check: bool, out: Path | None
@@ -73,10 +40,11 @@ def render(
     Everything is rendered before anything is written, so a bad config writes nothing (exit 4).
     With --check, exits 3 when the committed files differ from a fresh render.
     """
-    from generator.loader import REPO_ROOT
+    from generator.project import terraform_root
     from generator.render import stale_files, write_rendered
+    from tfrunner.render import render_tree
 
-    root = out if out is not None else REPO_ROOT / "terraform"
+    root = out if out is not None else terraform_root()
     files = render_tree(env, config, all_envs)
     # --all renders every config: then any generated file no config renders is stale, anywhere.
     stale = stale_files(files, root, complete=all_envs)
@@ -85,7 +53,8 @@ def render(
         written = [p.relative_to(root).as_posix() for p in write_rendered(files, root, complete=all_envs)]
         stale = []
     if output == "json":
-        emit_json({"root": str(root), "rendered": len(files), "written": written, "stale": stale})
+        body = {"root": str(root), "rendered": len(files), "written": written, "stale": stale}
+        emit("json", Document("render", None if all_envs else _env_name(env, config), body))
     else:
         for rel in written:
             click.echo(f"written  {rel}")

@@ -1,16 +1,20 @@
-"""``ecs-exec plan`` and ``ecs-exec apply`` (the pipelines live in :mod:`ecs_exec.tf_flow`)."""
+"""``ecs-exec plan`` and ``ecs-exec apply`` (the pipelines live in :mod:`tfrunner.pipeline`)."""
 
 from __future__ import annotations
 
 import click
 
-from ecs_exec.cli_common import env_options
-from ecs_exec.output import emit_json
+from ecs_exec.cli.common import env_options
+from ecs_exec.cli.output import Document, emit
 
 
-def _echo_summary(data: dict[str, object], line: str, output: str) -> None:
+def _echo_summary(command: str, data: dict[str, object], line: str, output: str) -> None:
+    """``-o json``: the result in the shared envelope; else Terraform's summary line."""
     if output == "json":
-        emit_json(data)
+        body = {k: v for k, v in data.items() if k not in ("schema_version", "environment")}
+        version = data["schema_version"]
+        assert isinstance(version, int)
+        emit("json", Document(command, str(data["environment"]), body, version))
     else:
         click.echo(line)
 
@@ -25,11 +29,11 @@ def plan(env: str | None, config: str | None, output: str) -> None:
     (its first Error: lines are shown).
     Against a moto server (AWS_ENDPOINT_URL) the state is local, under build/<env>/.
     """
-    from ecs_exec import tf_flow
+    from tfrunner import pipeline as tf_flow
 
     target = tf_flow.load_target(env, config)
     result = tf_flow.plan_env(target, tf_flow.Settings.from_environment(target.env))
-    _echo_summary(result.as_dict(), result.summary_line(), output)
+    _echo_summary("plan", result.as_dict(), result.summary_line(), output)
 
 
 @click.command()
@@ -41,8 +45,10 @@ def apply(env: str | None, config: str | None, output: str, dry_run: bool) -> No
     A plan is fresh while the rendered tree, the config file and AWS_ENDPOINT_URL are unchanged;
     Terraform itself refuses a plan whose state moved (then this plans again, once).
     """
-    from ecs_exec import tf_flow
+    from tfrunner import pipeline as tf_flow
 
     target = tf_flow.load_target(env, config)
     result = tf_flow.apply_env(target, tf_flow.Settings.from_environment(target.env), dry_run=dry_run)
-    _echo_summary({**result.as_dict(), "dry_run": dry_run}, result.summary_line(dry_run=dry_run), output)
+    _echo_summary(
+        "apply", {**result.as_dict(), "dry_run": dry_run}, result.summary_line(dry_run=dry_run), output
+    )

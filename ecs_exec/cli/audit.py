@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ecs_exec.cli_common import OperatorGroup, env_options, run_exit
+from ecs_exec.cli.common import OperatorGroup, env_options, run_exit
 from ecs_exec.errors import AwsError, ExitCode, InvalidValueError, NotFoundError
 
 #: IAM actions of the CLI itself on top of :data:`reconciler.audit.report.PERMISSIONS`.
@@ -59,8 +59,8 @@ def _prepare(
 ) -> Any:
     """Load the config, check the time range and cluster, read the events files: everything before the
     first AWS call. Returns ``(spec, now, range, EventFiles | None)``."""
+    from ecs_exec.cli.output import info
     from ecs_exec.clock import utcnow
-    from ecs_exec.output import info
     from generator.loader import load_config
     from reconciler.audit.event_files import load_event_files
     from reconciler.audit.timerange import parse_range
@@ -149,7 +149,7 @@ def audit(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ecs_exec.output import emit_csv, emit_json, emit_table, info
+    from ecs_exec.cli.output import Document, Table, emit, info
     from reconciler.audit.render import CSV_COLUMNS, TABLE_COLUMNS, flat_row, report_to_dict
     from reconciler.audit.report import AuditQuery, run_audit
     from reconciler.audit.timerange import EVENT_HISTORY_DAYS, beyond_history
@@ -161,12 +161,12 @@ def audit(
     factory = _connect(spec)
     query = AuditQuery(rng, cluster, principal, grace_minutes, tuple(events.files) if events else ())
     report = run_audit(factory, spec, query, now, events)
-    if output == "json":
-        emit_json(report_to_dict(report))
-    elif output == "csv":
-        emit_csv([flat_row(r) for r in report.rows], CSV_COLUMNS)
-    else:
-        emit_table([flat_row(r) for r in report.rows], TABLE_COLUMNS)
+    data = report_to_dict(report)
+    body = {k: v for k, v in data.items() if k not in ("schema_version", "environment")}
+    rows = [flat_row(r) for r in report.rows]
+    columns = CSV_COLUMNS if output == "csv" else TABLE_COLUMNS
+    table = Table(rows, columns, header_when_empty=True)
+    emit(output, Document("audit", spec.environment, body, data["schema_version"], tables=[table]))
     for line in report.notes + report.errors:
         info(f"note: {line}")
     info(
@@ -209,7 +209,7 @@ def show(
     CloudTrail record nor a transcript of SESSION_ID exists; exit 6 when CloudTrail could not be read
     but the transcript was found (printed without who/when).
     """
-    from ecs_exec.output import emit_json, info
+    from ecs_exec.cli.output import Document, emit, info
     from reconciler.audit.flags import DEFAULT_GRACE_MINUTES, transcript_status
     from reconciler.audit.model import TranscriptRef, TranscriptStatus
     from reconciler.audit.render import row_to_dict, show_header
@@ -251,19 +251,18 @@ def show(
         rows = (
             join(spec, [session], {session.event_id: ref}, {}, now, DEFAULT_GRACE_MINUTES) if session else []
         )
-        emit_json(
-            {
-                "session_id": session_id,
-                "session": row_to_dict(rows[0]) if rows else None,
-                "transcript": {
-                    "log_group": ref.log_group,
-                    "log_stream": ref.log_stream,
-                    "s3_bucket": ref.s3_bucket,
-                    "s3_key": ref.s3_key,
-                    "text": text,
-                },
-            }
-        )
+        body = {
+            "session_id": session_id,
+            "session": row_to_dict(rows[0]) if rows else None,
+            "transcript": {
+                "log_group": ref.log_group,
+                "log_stream": ref.log_stream,
+                "s3_bucket": ref.s3_bucket,
+                "s3_key": ref.s3_key,
+                "text": text,
+            },
+        }
+        emit("json", Document("audit show", spec.environment, body))
     else:
         click.echo(show_header(session, session_id, ref) + text, nl=False)
     if ref.error:

@@ -1,6 +1,6 @@
 """The ``ecs-exec`` root command and the ``exec-window`` shortcut.
 
-Subcommands live one area per module in :mod:`ecs_exec.commands`; each imports its heavy
+Subcommands live one area per module in :mod:`ecs_exec.cli`; each imports its heavy
 dependencies (checkov, terraform, boto3) inside the command, so ``--help`` stays fast.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import click
 
 from ecs_exec import __version__
-from ecs_exec.cli_common import OperatorGroup, setup_logging
-from ecs_exec.commands import access, audit, check, drift, preflight, render, terraform, window
+from ecs_exec.cli import access, audit, check, drift, preflight, render, terraform, window
+from ecs_exec.cli.common import OperatorGroup, setup_logging
 
 EPILOG = """Exit codes: 0 ok / in sync, 1 unexpected error, 2 usage error, 3 drift or policy
 violation found, 4 invalid config or option value, 5 AWS or credentials error,
