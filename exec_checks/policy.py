@@ -6,9 +6,8 @@ an ``aws_iam_policy_document`` data source. Resources are kept in a canonical fo
 so literal ARNs and references (substituted by :meth:`exec_checks.model.TfModel.substitute`)
 compare alike; a resource that cannot be known is ``None``.
 
-The evaluation follows IAM: an explicit Deny wins, then any Allow; actions and resources are
-matched by the one IAM matcher of :mod:`iampolicy.match` (``*`` and ``?`` wildcards, actions
-case-insensitively). Conditions are not evaluated (a conditional Allow counts as
+The evaluation follows IAM: an explicit Deny wins, then any Allow; ``*`` and ``?`` are wildcards,
+actions compare case-insensitively. Conditions are not evaluated (a conditional Allow counts as
 an Allow); identities with no literal form (a key created in the same module) carry ``@<address>``.
 """
 
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from exec_checks.values import as_list, attr, blocks, is_unknown, unrendered_jsonencode, unwrap
+
+# Actions and resources are matched by the one IAM matcher, below exec_checks and reconciler.
 from iampolicy.match import any_action
 from iampolicy.match import resource_matches as iam_resource_matches
 

@@ -1,8 +1,7 @@
 """IAM action lists the rendered policies grant or deny, defined once.
 
 The templates render these tuples into the modules' policies, and the Python side reads the same
-constants: the names themselves (actions, condition keys) come from the one catalogue,
-:mod:`iampolicy.actions`; the reconciler's tests check that every API its units call (their ``PERMISSIONS``) is
+constants: the reconciler's tests check that every API its units call (their ``PERMISSIONS``) is
 covered by :data:`DRIFT_ROLE_ACTIONS`, the exec-window tests check :data:`WINDOW_ROLE_ACTIONS`.
 
 Statements of the exec-window and drift roles are data (:class:`Statement`): each names the
@@ -45,7 +44,7 @@ def _actions(statements: tuple[Statement, ...]) -> frozenset[str]:
 # ---- task role (one policy per cluster, attached to each service's task role) ----
 
 #: The SSM agent's channels (Resource ``*``: the channels have no ARN).
-TASK_ROLE_SSM_ACTIONS = actions.SSM_CHANNEL_ACTIONS
+TASK_ROLE_SSM_ACTIONS = actions.SSM_CHANNEL_ACTIONS  # the one catalogue of IAM actions
 #: A list action: must be on ``*`` (scoped to the group the agent refuses the session).
 TASK_ROLE_LOGS_LIST_ACTIONS = ("logs:DescribeLogGroups",)
 #: On ``<exec-log-group-arn>:*`` only.
@@ -111,7 +110,7 @@ OPERATOR_ACTIONS = frozenset(
 
 #: Denied when ``ecs:enable-execute-command`` is ``true`` (Bool condition).
 GUARD_DENIED_ACTIONS = ("ecs:CreateService", "ecs:RunTask", "ecs:UpdateService")
-GUARD_CONDITION_KEY = actions.ENABLE_EXECUTE_COMMAND_KEY
+GUARD_CONDITION_KEY = "ecs:enable-execute-command"
 
 # ---- exec-window role ----
 

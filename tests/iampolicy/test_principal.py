@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iampolicy import Decision, Principal, RequestContext, decide, parse_policy, trusts
+from iampolicy import Decision, Principal, RequestContext, can_assume, decide, parse_policy, trusts
 
 ROLE = "arn:aws:iam::111122223333:role/ci"
 SERVICE = "arn:aws:ecs:eu-west-1:111122223333:service/payments/api"
@@ -94,3 +94,63 @@ def test_trust_policy_names_the_caller_and_binds_the_source_identity() -> None:
     assert trusts(role, ROLE, "sts:AssumeRole", RequestContext({}, complete=True)) is Decision.NOT_ALLOWED
     assert trusts(role, "arn:aws:iam::444455556666:role/x", "sts:AssumeRole", with_id) is Decision.NOT_ALLOWED
     assert trusts(Principal("u", ROLE, "user"), ROLE, "sts:AssumeRole", with_id) is Decision.NOT_ALLOWED
+
+
+OPERATOR = "arn:aws:iam::111122223333:role/op"
+ROOT_TRUST = _doc(
+    {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        "Condition": {"Null": {"sts:SourceIdentity": "false"}},
+    },
+    name="trust",
+)
+NAMED_TRUST = _doc(
+    {
+        "Effect": "Allow",
+        "Principal": {"AWS": ROLE},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        "Condition": {"Null": {"sts:SourceIdentity": "false"}},
+    },
+    name="trust",
+)
+MAY_ASSUME = _doc({"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"], "Resource": "*"})
+
+
+def test_a_trust_naming_the_account_needs_the_callers_own_permission() -> None:
+    role = Principal("op", OPERATOR, "role", trust=ROOT_TRUST)
+    assert can_assume(Principal("ci", ROLE, "role"), role, "alice") is Decision.NOT_ALLOWED
+    assert can_assume(Principal("ci", ROLE, "role", (MAY_ASSUME,)), role, "alice") is Decision.ALLOWED
+    # without a source identity the trust's Null condition refuses
+    assert can_assume(Principal("ci", ROLE, "role", (MAY_ASSUME,)), role, None) is Decision.NOT_ALLOWED
+
+
+def test_a_trust_naming_the_caller_is_enough_in_the_same_account() -> None:
+    role = Principal("op", OPERATOR, "role", trust=NAMED_TRUST)
+    assert can_assume(Principal("ci", ROLE, "role"), role, "alice") is Decision.ALLOWED
+    deny = _doc({"Effect": "Deny", "Action": "sts:*", "Resource": "*"})
+    assert can_assume(Principal("ci", ROLE, "role", (deny,)), role, "alice") is Decision.DENIED
+
+
+def test_setting_a_source_identity_needs_set_source_identity_too() -> None:
+    only_assume = _doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
+    role = Principal("op", OPERATOR, "role", trust=ROOT_TRUST)
+    assert can_assume(Principal("ci", ROLE, "role", (only_assume,)), role, "alice") is Decision.NOT_ALLOWED
+
+
+def test_a_bound_source_identity_is_the_users_own_name() -> None:
+    bound = _doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+            "Condition": {"StringEquals": {"sts:SourceIdentity": "${aws:username}"}},
+        },
+        name="trust",
+    )
+    role = Principal("op", OPERATOR, "role", trust=bound)
+    alice = Principal("alice", "arn:aws:iam::111122223333:user/alice", "user", (MAY_ASSUME,))
+    assert can_assume(alice, role, "alice") is Decision.ALLOWED
+    assert can_assume(alice, role, "bob") is Decision.NOT_ALLOWED
+    assert can_assume(Principal("ci", ROLE, "role", (MAY_ASSUME,)), role, "alice") is Decision.NOT_ALLOWED
