@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,7 +19,8 @@ from generator.spec import EnvironmentSpec
 from reconciler.access import PERMISSIONS
 from reconciler.access.report import run_access_report
 
-SPEC = load_config("local")  # account 123456789012, clusters demo-app (windowed) and demo-batch (never)
+# account 123456789012, clusters demo-app (windowed) and demo-batch (never)
+SPEC = load_config(config=Path(__file__).resolve().parents[2] / "config" / "local.yaml")
 ACCOUNT = "123456789012"
 
 

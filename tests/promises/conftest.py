@@ -24,7 +24,7 @@ def render_tree(tmp_path_factory: pytest.TempPathFactory) -> RenderTree:
     """``render_tree(tree, env)``: the rendered IAM of ``tree/envs/<env>`` (a ``terraform/`` folder)."""
 
     def run(tree: Path, env: str) -> RenderedAccount:
-        spec = load_config(env)
+        spec = load_config(config=REPO / "config" / f"{env}.yaml")
         work = tmp_path_factory.mktemp(f"promises-{env}")
         state = run_mock_apply(tree, env, spec.account_id, spec.region, work, _plugin_dir())
         return account_from_state(state, spec.account_id, spec.region)
@@ -42,5 +42,7 @@ def cast(request: pytest.FixtureRequest, _casts: dict[str, Cast], render_tree: R
     """The cast of one environment (every test runs for local, stg and prd), from the committed ``terraform/``."""
     env = request.param
     if env not in _casts:
-        _casts[env] = build_cast(load_config(env), render_tree(REPO / "terraform", env))
+        _casts[env] = build_cast(
+            load_config(config=REPO / "config" / f"{env}.yaml"), render_tree(REPO / "terraform", env)
+        )
     return _casts[env]

@@ -33,7 +33,7 @@ def _drop_from_guard(tree: Path, action: str) -> None:
 def test_dropping_an_action_from_the_guard_fails_the_suite(render_tree: RenderTree, tmp_path: Path) -> None:
     guard = (REPO / "terraform" / GUARD_FILE).read_text()
     action = "ecs:StartTask" if '"ecs:StartTask"' in guard else "ecs:UpdateService"
-    spec = load_config("stg")
+    spec = load_config(config=REPO / "config" / "stg.yaml")
     intact = build_cast(spec, render_tree(REPO / "terraform", "stg"))
     P.cannot_turn_exec_on(intact, intact.deployer, (action,))  # holds as rendered
 
