@@ -2,7 +2,7 @@
 
 Option values (minutes, reason, cluster in the config, wait timeout) are checked before any AWS
 call (exit 4). Then the commands run as the exec-window role (see
-:mod:`reconciler.window_identity`); ``--no-assume-role`` (or ``ECS_EXEC_ASSUME_ROLE=0``) uses the
+:mod:`reconciler.windows.identity`); ``--no-assume-role`` (or ``ECS_EXEC_ASSUME_ROLE=0``) uses the
 caller's credentials as they are, for local environments and tests. Data goes to stdout, progress
 to stderr.
 """
@@ -19,36 +19,22 @@ import click
 
 from ecs_exec.cli.common import env_options, subcommand_group
 from ecs_exec.cli.output import emit_json, emit_table, info
-from ecs_exec.errors import InvalidValueError, PartialFailureError
+from ecs_exec.cli.window_options import (
+    WHOLE_NUMBER,
+    check_minutes,
+    check_reason,
+    check_service,
+    check_timeout,
+)
+from ecs_exec.errors import PartialFailureError
 
 if TYPE_CHECKING:
     from ecs_exec.aws import ClientFactory
     from generator.spec import EnvironmentSpec
-    from reconciler.window_identity import Actor
     from reconciler.windows import Waiter, WindowResult
+    from reconciler.windows.identity import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class WholeNumber(click.ParamType):
-    """An integer option (``--minutes``, ``--wait-timeout``) whose bad value reads "is not a whole number".
-
-    Exit 4 and one line come from the shared mechanism (:class:`~ecs_exec.cli.common.OperatorGroup`
-    maps every bad option value to it); this type only words the message for minutes and seconds.
-    """
-
-    name = "integer"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        try:
-            return int(str(value).strip())
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a whole number", param=param) from None
-
-
-WHOLE_NUMBER = WholeNumber()
 
 
 @subcommand_group()
@@ -103,14 +89,9 @@ def _load(env: str | None, config: str | None) -> EnvironmentSpec:
     return load_config(env, config)
 
 
-def _check_timeout(wait_timeout: int) -> None:
-    if wait_timeout <= 0:
-        raise InvalidValueError(f"--wait-timeout: must be a positive number of seconds, got {wait_timeout}")
-
-
 def _connect(spec: EnvironmentSpec, assume_role: bool) -> tuple[ClientFactory, Actor]:
     from ecs_exec.aws import ClientFactory
-    from reconciler.window_identity import window_session
+    from reconciler.windows.identity import window_session
 
     return window_session(ClientFactory(spec.region), spec, assume_role=assume_role)
 
@@ -162,7 +143,7 @@ def _waiter(timeout: int) -> Iterator[Waiter]:
 def _emit_result(
     command: str, spec: EnvironmentSpec, result: WindowResult, output: str, now: datetime
 ) -> None:
-    from reconciler.window_report import result_document
+    from reconciler.windows.report import result_document
 
     info(result.message)
     if output == "json":
@@ -225,8 +206,8 @@ def open_cmd(
     With --wait (default) wait until a task of the new deployment runs with exec and print the
     `aws ecs execute-command` line for it. Opening an open window says so and exits 0.
     """
-    from reconciler.window_plan import check_minutes, check_reason, check_service, window_cluster
     from reconciler.windows import open_window, wait_for_exec_task
+    from reconciler.windows.plan import window_cluster
 
     spec = _load(env, config)
     text = check_reason(reason)
@@ -235,7 +216,7 @@ def open_cmd(
     )
     window_cluster(spec, cluster)
     service = check_service(service, cluster)
-    _check_timeout(wait_timeout)
+    check_timeout(wait_timeout)
     now = _now()
     factory, actor = _connect(spec, assume_role)
     result = open_window(
@@ -268,8 +249,8 @@ def extend_cmd(
     dry_run: bool,
 ) -> None:
     """Move an open window's expiry --minutes later (and its closing schedule)."""
-    from reconciler.window_plan import check_minutes, check_service, window_cluster
     from reconciler.windows import extend_window
+    from reconciler.windows.plan import window_cluster
 
     spec = _load(env, config)
     check_minutes(minutes, spec.access.max_window_minutes)
@@ -315,14 +296,14 @@ def close_cmd(
     Closing a closed window changes nothing and exits 0. With --wait (default) wait until no
     running task of the service allows exec.
     """
-    from reconciler.window_plan import check_reason, check_service, config_cluster
     from reconciler.windows import close_window, wait_until_closed
+    from reconciler.windows.plan import config_cluster
 
     spec = _load(env, config)
     text = check_reason(reason)
     config_cluster(spec, cluster)
     service = check_service(service, cluster)
-    _check_timeout(wait_timeout)
+    check_timeout(wait_timeout)
     now = _now()
     factory, actor = _connect(spec, assume_role)
     stop = spec.production if stop_tasks is None else stop_tasks
@@ -347,8 +328,8 @@ def close_cmd(
 )
 def list_cmd(env: str | None, config: str | None, output: str, assume_role: bool) -> None:
     """Windows recorded in the environment: who, why, expiry, time left (expired ones until swept)."""
-    from reconciler.window_report import list_document
     from reconciler.windows import list_windows
+    from reconciler.windows.report import list_document
 
     spec = _load(env, config)
     now = _now()
@@ -387,8 +368,8 @@ def sweep_cmd(
 
     Run it from cron every few minutes. Exit 6 when some services could not be closed.
     """
-    from reconciler.window_report import failure_rows, sweep_document
     from reconciler.windows import sweep_windows
+    from reconciler.windows.report import failure_rows, sweep_document
 
     spec = _load(env, config)
     now = _now()

@@ -24,9 +24,6 @@ MAX_LINES = 450
 BEING_SPLIT = {
     "generator/spec.py",
     "reconciler/preflight/checks.py",
-    "reconciler/window_plan.py",
-    "reconciler/windows.py",
-    "tfrunner/runner.py",
 }
 
 

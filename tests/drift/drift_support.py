@@ -23,7 +23,7 @@ from generator.spec import EnvironmentSpec
 from reconciler.drift.engine import RunOptions, run_drift
 from reconciler.drift.fix import FixOptions
 from reconciler.drift.model import DriftReport
-from reconciler.window_tags import TAG_EXPIRES_AT, TAG_WINDOW_ID
+from reconciler.windows.record import TAG_EXPIRES_AT, TAG_WINDOW_ID
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

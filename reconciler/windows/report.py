@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from reconciler.windows import SweepReport, WindowResult, WindowRow
+from reconciler.windows.result import WindowResult
+from reconciler.windows.sweep import SweepReport, WindowRow
 
 SCHEMA_VERSION = 1
 

@@ -1,13 +1,12 @@
 """The thin AWS layer of exec windows: one function per API use, clients from an injected factory.
 
-Reads return the typed facts of :mod:`reconciler.window_plan`; writes send exactly what the
+Reads return the typed facts of :mod:`reconciler.windows.facts`; writes send exactly what the
 planner decided. Errors other than the ones handled here (a missing cluster or service, a schedule
 that exists / does not exist) propagate as botocore errors, which the CLI maps to exit 5.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -16,8 +15,8 @@ from botocore.exceptions import ClientError
 
 from ecs_exec.aws import ClientFactory, error_code
 from ecs_exec.errors import AwsError, NotFoundError
-from reconciler.window_plan import ServiceFacts, TaskFacts
-from reconciler.window_tags import WINDOW_TAG_KEYS, tags_to_dict
+from reconciler.windows.facts import ServiceFacts, TaskFacts
+from reconciler.windows.record import WINDOW_TAG_KEYS, tags_to_dict
 
 #: Every IAM action this module's functions call. ``iam:PassRole`` (of the scheduler role) is what
 #: CreateSchedule/UpdateSchedule need besides their own action; no API call shows it.
@@ -236,10 +235,9 @@ def check_events_stream(factory: ClientFactory, log_group: str, stream: str) -> 
     return any(s.get("logStreamName") == stream for s in answer.get("logStreams", []))
 
 
-def put_event(
-    factory: ClientFactory, log_group: str, stream: str, event: Mapping[str, Any], at: datetime
-) -> None:
-    """Logs ``PutLogEvents`` of one JSON event (``CreateLogStream`` first when the stream is missing)."""
+def put_event(factory: ClientFactory, log_group: str, stream: str, message: str, at: datetime) -> None:
+    """Logs ``PutLogEvents`` of one event ``message`` at ``at`` (``CreateLogStream`` first when the
+    stream is missing)."""
     logs = factory.client("logs")
     if not check_events_stream(factory, log_group, stream):
         try:
@@ -250,7 +248,5 @@ def put_event(
     logs.put_log_events(
         logGroupName=log_group,
         logStreamName=stream,
-        logEvents=[
-            {"timestamp": int(at.timestamp() * 1000), "message": json.dumps(dict(event), sort_keys=True)}
-        ],
+        logEvents=[{"timestamp": int(at.timestamp() * 1000), "message": message}],
     )
