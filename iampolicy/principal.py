@@ -16,7 +16,15 @@ from typing import Any
 
 from iampolicy.conditions import RequestContext
 from iampolicy.evaluate import Evaluation, evaluate
-from iampolicy.model import Decision, Policy
+from iampolicy.model import Decision, Policy, parse_policy
+
+#: The SCP AWS Organizations attaches to every root, OU and account by default ("FullAWSAccess",
+#: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_strategies.html):
+#: deny-list SCPs are written on top of it, so evaluate them together with it.
+FULL_AWS_ACCESS = parse_policy(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    "scp:FullAWSAccess",
+)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 from promise_cast import Cast, build_cast
-from promise_render import REPO, RenderedAccount, RenderTree, account_from_state, run_mock_apply
+from promise_render import (
+    REPO,
+    RenderedAccount,
+    RenderTree,
+    account_from_state,
+    run_mock_apply,
+    scps_from_state,
+)
 
 from generator.loader import load_config
+from iampolicy.principal import FULL_AWS_ACCESS
 
 ENVS = ("local", "stg", "prd")
 
@@ -26,8 +34,13 @@ def render_tree(tmp_path_factory: pytest.TempPathFactory) -> RenderTree:
     def run(tree: Path, env: str) -> RenderedAccount:
         spec = load_config(config=REPO / "config" / f"{env}.yaml")
         work = tmp_path_factory.mktemp(f"promises-{env}")
-        state = run_mock_apply(tree, env, spec.account_id, spec.region, work, _plugin_dir())
-        return account_from_state(state, spec.account_id, spec.region)
+        state = run_mock_apply(tree, f"envs/{env}", spec.account_id, spec.region, work, _plugin_dir())
+        account = account_from_state(state, spec.account_id, spec.region)
+        if (tree / "scp" / env).is_dir():  # the SCP root of issue 10, applied in the management account
+            scp_work = tmp_path_factory.mktemp(f"promises-scp-{env}")
+            scp = run_mock_apply(tree, f"scp/{env}", spec.account_id, spec.region, scp_work, _plugin_dir())
+            account.scps = (FULL_AWS_ACCESS, *scps_from_state(scp))
+        return account
 
     return run
 

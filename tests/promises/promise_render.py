@@ -7,7 +7,8 @@ the policies reference (role, key, log group, queue ARNs) comes back as a random
 which :func:`account_from_state` maps to the ARN AWS would give the resource (from its type and
 name). ``terraform test -json -verbose`` prints the applied state (``test_state``), so every
 ``jsonencode``, ``for`` expression, conditional and module output is Terraform's own evaluation.
-The ``import`` blocks of adopted clusters are dropped (a mock provider cannot import).
+The ``import`` blocks of adopted clusters are dropped (a mock provider cannot import). An
+environment's service control policy is its own root (``terraform/scp/<env>``), read the same way.
 """
 
 from __future__ import annotations
@@ -59,26 +60,26 @@ _TOKEN = re.compile(r"^[a-z0-9]{8}$")
 
 
 def run_mock_apply(
-    tree: Path, env: str, account: str, region: str, work: Path, plugin_dir: str | None
+    tree: Path, root: str, account: str, region: str, work: Path, plugin_dir: str | None
 ) -> dict[str, Any]:
-    """``terraform test -json -verbose`` of ``tree/envs/<env>`` in a copy under ``work``; the
-    ``test_state`` document (``root_module`` with ``resources`` and ``child_modules``).
+    """``terraform test -json -verbose`` of the root ``tree/<root>`` (``envs/stg``, ``scp/prd``) in a
+    copy of ``tree`` under ``work``; the ``test_state`` document (``root_module`` with ``resources``
+    and ``child_modules``).
 
     Raises AssertionError with Terraform's diagnostics when init or the run fails."""
-    shutil.copytree(tree / "modules", work / "modules")
-    root = work / "envs" / env
-    shutil.copytree(tree / "envs" / env, root)
-    (root / "imports.tf").unlink(missing_ok=True)
-    (root / "tests").mkdir()
-    (root / "tests" / "promises.tftest.hcl").write_text(_MOCK.format(account=account, region=region))
+    shutil.copytree(tree, work, dirs_exist_ok=True)
+    where = work / root
+    (where / "imports.tf").unlink(missing_ok=True)
+    (where / "tests").mkdir(exist_ok=True)
+    (where / "tests" / "promises.tftest.hcl").write_text(_MOCK.format(account=account, region=region))
     init = ["terraform", "init", "-backend=false", "-input=false", "-no-color"]
     if plugin_dir:
         init.append(f"-plugin-dir={plugin_dir}")
-    done = subprocess.run(init, cwd=root, capture_output=True, text=True, check=False)
+    done = subprocess.run(init, cwd=where, capture_output=True, text=True, check=False)
     assert done.returncode == 0, f"terraform init failed:\n{done.stdout}\n{done.stderr}"
     done = subprocess.run(
         ["terraform", "test", "-json", "-verbose", "-no-color"],
-        cwd=root,
+        cwd=where,
         capture_output=True,
         text=True,
         check=False,
@@ -93,6 +94,16 @@ def run_mock_apply(
         ]
         raise AssertionError(f"terraform test failed ({done.returncode}):\n" + "\n".join(diags) + done.stderr)
     return states[-1]
+
+
+def scps_from_state(state: dict[str, Any]) -> tuple[Policy, ...]:
+    """The service control policies (``aws_organizations_policy``) of a ``test_state`` document."""
+    return tuple(
+        parse_policy(r["values"]["content"], f"scp:{r['values'].get('name')}")
+        for r in _resources(state["root_module"])
+        if r["type"] == "aws_organizations_policy"
+        and r["values"].get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
+    )
 
 
 def _resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -123,7 +134,8 @@ class RenderedAccount:
 
     ``roles``: role name -> :class:`Principal` (identity policies: inline and attached; trust policy
     for roles the root creates). ``policies``: managed policy name -> :class:`Policy`.
-    ``resources``: address -> resource ARN (tokens mapped); ``scps``: rendered service control policies.
+    ``resources``: address -> resource ARN (tokens mapped); ``scps``: the service control policies
+    rendered for the environment (its own root, ``scp/<env>``), with AWS's default ``FullAWSAccess``.
     """
 
     account: str
@@ -165,11 +177,6 @@ def account_from_state(state: dict[str, Any], account: str, region: str) -> Rend
             pol = parse_policy(fix(r["values"]["policy"]), r["values"]["name"])
             out.policies[r["values"]["name"]] = pol
             policy_of_address[re.sub(r"\[[^]]*\]$", "", r["address"])] = pol
-        if (
-            r["type"] == "aws_organizations_policy"
-            and r["values"].get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
-        ):
-            out.scps += (parse_policy(fix(r["values"]["content"]), f"scp:{r['values'].get('name')}"),)
     inline: dict[str, list[Policy]] = {}
     attached: dict[str, list[Policy]] = {}
     for r in resources:
