@@ -103,7 +103,11 @@ def can_assume(
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
     "Identity-based policies with resource-based policies"). An explicit Deny anywhere wins.
     """
-    values: dict[str, Any] = {"aws:principalarn": caller.arn, "sts:sourceidentity": source_identity}
+    values: dict[str, Any] = {
+        "aws:principalarn": caller.arn,
+        "aws:principaltype": "User" if caller.type == "user" else "AssumedRole",
+        "sts:sourceidentity": source_identity,
+    }
     if caller.type == "user":
         values["aws:username"] = caller.name
     ctx = RequestContext(values, complete=True)

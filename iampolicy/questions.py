@@ -30,6 +30,16 @@ def weakest(decisions: Iterable[Decision]) -> Decision:
     return min(decisions, key=_RANK.__getitem__, default=Decision.ALLOWED)
 
 
+def caller_keys(p: Principal) -> dict[str, str]:
+    """The global condition keys every request of ``p`` carries: ``aws:PrincipalArn``,
+    ``aws:PrincipalType`` and, for an IAM user, ``aws:username``
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)."""
+    keys = {"aws:principalarn": p.arn, "aws:principaltype": "User" if p.type == "user" else "AssumedRole"}
+    if p.type == "user":
+        keys["aws:username"] = p.name
+    return keys
+
+
 def ecs_arn(partition: str, region: str, account: str, resource: str) -> str:
     """``arn:<partition>:ecs:<region>:<account>:<resource>``."""
     return f"arn:{partition}:ecs:{region}:{account}:{resource}"
@@ -49,12 +59,12 @@ def turn_exec_on(
 ) -> Decision:
     """May ``p`` call ``action`` (one of :data:`~iampolicy.actions.ENABLE_EXECUTE_COMMAND_ACTIONS`)
     with ``enableExecuteCommand=true`` for ``service`` of ``cluster_arn``? Context:
-    ``ecs:enable-execute-command`` = ``"true"``, ``ecs:cluster``, ``aws:PrincipalArn``."""
+    ``ecs:enable-execute-command`` = ``"true"``, ``ecs:cluster`` and :func:`caller_keys`."""
     ctx = RequestContext(
         {
             actions.ENABLE_EXECUTE_COMMAND_KEY: "true",
             actions.ECS_CLUSTER_KEY: cluster_arn,
-            "aws:principalarn": p.arn,
+            **caller_keys(p),
         },
         complete=True,
     )
@@ -75,14 +85,14 @@ def execute_command(
 ) -> Decision:
     """May ``p`` call ``ecs:ExecuteCommand`` into ``container`` of a task of ``cluster_arn``? ECS
     authorizes it on the cluster and on the task, so both must allow. Context: ``ecs:cluster``,
-    ``ecs:container-name``, ``aws:PrincipalArn``."""
+    ``ecs:container-name`` and :func:`caller_keys`."""
     prefix, _, cluster = cluster_arn.rpartition(":cluster/")
     task = f"{prefix}:task/{cluster}/0123456789abcdef0123456789abcdef"
     ctx = RequestContext(
         {
             actions.ECS_CLUSTER_KEY: cluster_arn,
             actions.ECS_CONTAINER_NAME_KEY: container,
-            "aws:principalarn": p.arn,
+            **caller_keys(p),
         },
         complete=True,
     )
@@ -94,7 +104,7 @@ def start_session_on_task(p: Principal, cluster_arn: str, *, scps: tuple[Policy,
     resource is the task ARN)?"""
     prefix, _, cluster = cluster_arn.rpartition(":cluster/")
     task = f"{prefix}:task/{cluster}/0123456789abcdef0123456789abcdef"
-    ctx = RequestContext({"aws:principalarn": p.arn}, complete=True)
+    ctx = RequestContext(caller_keys(p), complete=True)
     return decide(p, actions.SSM_START_SESSION, task, ctx, scps=scps)
 
 
@@ -117,7 +127,7 @@ def read_transcripts(
     """May ``p`` read a session transcript: a stream of the exec log group (``logs:GetLogEvents`` or
     ``logs:FilterLogEvents``), or, with S3 logging, an object under the prefix (``s3:GetObject``,
     plus ``kms:Decrypt`` on the key for SSE-KMS)?"""
-    ctx = RequestContext({"aws:principalarn": p.arn}, complete=True)
+    ctx = RequestContext(caller_keys(p), complete=True)
     partition = log_group_arn.split(":")[1]
     stream = f"{log_group_arn}:log-stream:ecs-execute-command-0a1b2c3d4e5f60001"
     ways = [decide(p, a, stream, ctx, scps=scps) for a in actions.LOGS_READ_ACTIONS]
