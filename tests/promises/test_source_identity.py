@@ -12,7 +12,6 @@ import pytest
 from promise_cast import Cast
 
 pytestmark = pytest.mark.terraform  # the rendered root runs under terraform test
-ISSUE_10 = pytest.mark.xfail(strict=True, reason="issue 10")
 
 
 def test_operators_assume_the_window_role_only_naming_themselves(cast: Cast) -> None:
@@ -34,13 +33,11 @@ def test_unguarded_admin_cannot_assume_an_operator_role_without_a_source_identit
         P.assumes(cast, cast.admin, operator, None, False)
 
 
-@ISSUE_10
 def test_unguarded_admin_cannot_assume_an_operator_role_as_someone_else(cast: Cast) -> None:
     for operator in cast.operators.values():
         P.assumes(cast, cast.admin, operator, "alice@example.com", False)
 
 
-@ISSUE_10
 def test_unguarded_admin_cannot_assume_the_drift_role(cast: Cast) -> None:
     P.assumes(cast, cast.admin, cast.drift, None, False)
 

@@ -11,10 +11,8 @@ import pytest
 from promise_cast import Cast
 
 pytestmark = pytest.mark.terraform  # the rendered root runs under terraform test
-ISSUE_10 = pytest.mark.xfail(strict=True, reason="issue 10")
 
 
-@ISSUE_10
 def test_window_role_cannot_read_transcripts(cast: Cast) -> None:
     P.cannot_read_transcripts(cast, cast.window)
 
