@@ -193,3 +193,37 @@ def test_a_user_who_may_assume_the_drift_role_is_unexpected(iam: Any) -> None:
 
 def test_permissions_are_declared() -> None:
     assert {"iam:GetAccountAuthorizationDetails"} == PERMISSIONS
+
+
+def _bound_trust(principal: str) -> str:
+    return _doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": principal},
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+            "Condition": {"StringEquals": {"sts:SourceIdentity": "${aws:username}"}},
+        }
+    )
+
+
+def test_a_user_who_can_only_name_themselves_is_not_listed(iam: Any) -> None:
+    _role(iam, "ecs-exec-operator-local", trust=_bound_trust(f"arn:aws:iam::{ACCOUNT}:root"))
+    iam.create_user(UserName="alice")
+    iam.put_user_policy(
+        UserName="alice",
+        PolicyName="p",
+        PolicyDocument=_doc(_allow(["sts:AssumeRole", "sts:SetSourceIdentity"])),
+    )
+    assert "alice" not in [p["name"] for p in _report()["principals"]]
+
+
+def test_sweep_principals_are_expected_to_assume_the_window_role(iam: Any) -> None:
+    cron = f"arn:aws:iam::{ACCOUNT}:role/sweep-cron"
+    trust = _doc(
+        {"Effect": "Allow", "Principal": {"AWS": cron}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}
+    )
+    _role(iam, "ecs-exec-window-local", trust=trust)
+    _role(iam, "sweep-cron")
+    spec = SPEC.model_copy(update={"windows": SPEC.windows.model_copy(update={"sweep_principals": [cron]})})
+    assert _caps(_principal(_report(spec), "sweep-cron")) == {("assume-role", "ecs-exec-window-local", True)}
+    assert _caps(_principal(_report(), "sweep-cron")) == {("assume-role", "ecs-exec-window-local", False)}
