@@ -127,15 +127,8 @@ OPERATOR_ACTIONS = frozenset(
 #: IAM accepts the daemon actions in a policy even where the Terraform provider does not model the API.
 #: Denied when the key is ``"true"``. A Deny without ``IfExists`` lets a request that omits the
 #: parameter through, which is right: absent means off.
-GUARD_DENIED_ACTIONS = (
-    "ecs:CreateDaemon",
-    "ecs:CreateService",
-    "ecs:RunTask",
-    "ecs:StartTask",
-    "ecs:UpdateDaemon",
-    "ecs:UpdateService",
-)
-GUARD_CONDITION_KEY = "ecs:enable-execute-command"
+GUARD_DENIED_ACTIONS = tuple(sorted(actions.ENABLE_EXECUTE_COMMAND_ACTIONS))
+GUARD_CONDITION_KEY = actions.ENABLE_EXECUTE_COMMAND_KEY
 #: The key is typed **String** in the Service Authorization Reference, so it is compared with a
 #: String operator (``Bool`` is for Boolean-typed keys; IAM policy elements: condition operators,
 #: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).

@@ -28,11 +28,12 @@ SSM_START_SESSION = "ssm:StartSession"
 #: The condition key (typed String) carrying the request's ``enableExecuteCommand``.
 ENABLE_EXECUTE_COMMAND_KEY = "ecs:enable-execute-command"
 #: Every action that takes :data:`ENABLE_EXECUTE_COMMAND_KEY`: a guard must deny all of them.
+#: The two that start tasks (their resource is the task definition).
+TASK_LAUNCH_ACTIONS = ("ecs:RunTask", "ecs:StartTask")
 ENABLE_EXECUTE_COMMAND_ACTIONS = (
     "ecs:CreateService",
     "ecs:UpdateService",
-    "ecs:RunTask",
-    "ecs:StartTask",
+    *TASK_LAUNCH_ACTIONS,
     "ecs:CreateDaemon",
     "ecs:UpdateDaemon",
 )

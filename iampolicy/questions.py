@@ -47,7 +47,7 @@ def ecs_arn(partition: str, region: str, account: str, resource: str) -> str:
 
 def _exec_on_resource(action: str, cluster_arn: str, service: str) -> str:
     prefix, _, cluster = cluster_arn.rpartition(":cluster/")
-    if action in ("ecs:RunTask", "ecs:StartTask"):
+    if action in actions.TASK_LAUNCH_ACTIONS:
         return f"{prefix}:task-definition/{service}:1"
     if action.endswith("Daemon"):
         return f"{prefix}:daemon/{cluster}/{service}"
