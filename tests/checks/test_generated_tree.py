@@ -30,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "ECSX_017")
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")
-OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016", "ECSX_022")
+OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016", "ECSX_021", "ECSX_022")
 
 
 @pytest.fixture(scope="module")
