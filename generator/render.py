@@ -6,7 +6,7 @@ Layout of the rendered tree (relative to ``terraform/``)::
                                                                                one cluster's exec setup
     modules/ecs-exec-access/{main,variables,outputs,versions}.tf, README.md    environment-wide IAM,
                                                                                schedule group, DLQ
-    envs/<env>/{versions,providers,backend,main,operators,imports,outputs}.tf  one root per environment
+    envs/<env>/{versions,providers,backend,main,operators,trusts,imports,outputs}.tf  one root per environment
 
 Output is deterministic (sorted where order has no meaning), already ``terraform fmt``-clean,
 and every file starts with a header naming its source and saying it is generated.
@@ -75,6 +75,7 @@ ENV_FILES = (
     "backend.tf",
     "main.tf",
     "operators.tf",
+    "trusts.tf",
     "imports.tf",
     "outputs.tf",
 )
