@@ -25,10 +25,10 @@ help: ## list the targets
 $(BIN)/ecs-exec: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,check]'
 	@touch $@
 
-setup: $(BIN)/ecs-exec ## create .venv/ with the project (editable) and its dev tools
+setup: $(BIN)/ecs-exec ## create .venv/ with the project (editable), the [check] extra (checkov) and the dev tools
 
 render: setup ## render config/$(ENV).yaml into terraform/envs/$(ENV) (ENV=, default local)
 	$(BIN)/ecs-exec render --env $(ENV)
