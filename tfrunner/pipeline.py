@@ -212,9 +212,15 @@ def _finding_text(f: Any) -> str:
     return " ".join(str(p) for p in parts if p) or str(f)
 
 
-def _require_checkov(settings: Settings) -> None:
-    """Before anything is written: without checkov (the ``[check]`` extra) a run that would scan is
-    exit 4, naming the extra and ``--skip-checks``."""
+def _preflight(target: Target, settings: Settings) -> None:
+    """Before anything is written: the note when ``$AWS_REGION`` differs from the config's region (the
+    rendered provider uses the config's); without checkov (the ``[check]`` extra) a run that would scan
+    is exit 4, naming the extra and ``--skip-checks``."""
+    from ecs_exec.aws import region_note
+
+    note = region_note(target.spec.region)
+    if note:
+        settings.progress(note)
     if settings.terraform_root is not None and settings.run_checks:
         from exec_checks.extra import require_checkov
 
@@ -237,7 +243,7 @@ def plan_env(target: Target, settings: Settings) -> PlanResult:
         MissingExtraError: checkov (the ``[check]`` extra) missing and checks not skipped (exit 4).
     """
     find_terraform()  # fails early (before writing anything) when terraform is missing
-    _require_checkov(settings)
+    _preflight(target, settings)
     with settings.workspace.lock(settings.progress), _account_named(target, settings):
         return _plan(target, settings)
 
@@ -349,7 +355,7 @@ def apply_env(target: Target, settings: Settings, *, dry_run: bool = False) -> A
         AwsError: the credentials' account is not the config's ``account_id`` (exit 5).
     """
     find_terraform()
-    _require_checkov(settings)
+    _preflight(target, settings)
     with settings.workspace.lock(settings.progress), _account_named(target, settings):
         return _apply(target, settings, dry_run)
 
