@@ -50,7 +50,7 @@ def check(
     if changed_files:
         from exec_checks.changed import changed_folders
 
-        paths = tuple(changed_folders(paths))
+        paths = tuple(changed_folders(paths, search_root=Path.cwd()))
         if not paths:
             info("no Terraform (.tf) file changed: nothing to check")
             return
