@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # Options of bench/drift_bench.py (`make bench BENCH_ARGS=--help` lists them with their defaults).
 BENCH_ARGS ?=
 
-.PHONY: help setup render plan apply seed drift check lint test test-wheel demo bench clean
+.PHONY: help setup render plan apply seed drift check lint test test-packaging demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -59,7 +59,7 @@ check: lint ## lint, import contract, terraform fmt -check, freshness of terrafo
 test: setup ## run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-wheel: setup ## the installed-wheel test, with the [check] extra part (installs checkov: ~3 min)
+test-packaging: setup ## tests/packaging with the opt-in parts that install checkov anew ([check] extra, pre-commit hook; ~10 min)
 	ECS_EXEC_TEST_CHECK_EXTRA=1 $(BIN)/pytest tests/packaging $(PYTEST_ARGS)
 
 demo: setup ## the whole flow on an embedded moto server, no AWS account needed

@@ -8,7 +8,7 @@ temporary directory that holds only ``config/local.yaml`` it renders, refuses ``
 
 pip reaches PyPI (through its cache) for the dependencies. Slow (about a minute here), but part of the
 default run; the ``[check]`` part installs checkov (about 2 more minutes) and is opt-in:
-``ECS_EXEC_TEST_CHECK_EXTRA=1`` or ``make test-wheel``.
+``ECS_EXEC_TEST_CHECK_EXTRA=1`` or ``make test-packaging``.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def test_installed_cli_from_a_folder_holding_only_config(
 
 @pytest.mark.skipif(
     not os.environ.get(CHECK_EXTRA_VAR),
-    reason=f"opt-in ({CHECK_EXTRA_VAR}=1 or `make test-wheel`): installing checkov takes about 2 minutes",
+    reason=f"opt-in ({CHECK_EXTRA_VAR}=1 or `make test-packaging`): installing checkov takes about 2 minutes",
 )
 def test_check_extra_runs_the_checks(installed: Installed, project: Path, call: Call) -> None:
     """With the ``[check]`` extra, ``check terraform/`` runs checkov and our checks from that folder."""
