@@ -9,9 +9,11 @@ to every thread.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -21,6 +23,30 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from ecs_exec.errors import AwsError
 
 DEFAULT_MAX_ATTEMPTS = 5
+log = logging.getLogger("ecs_exec.aws")
+_REGION_NOTED: set[str] = set()
+
+
+def region_note(region: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The one-line note when ``$AWS_REGION`` (else ``$AWS_DEFAULT_REGION``) names another region than
+    the config's ``region``, which stays authoritative (unlike the AWS CLI, where the variable wins):
+    ``note: AWS_REGION=eu-west-1 is ignored: the config's region is us-east-1``. None when they agree."""
+    environ = os.environ if environ is None else environ
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        value = environ.get(var)
+        if value:
+            if value == region:
+                return None
+            return f"note: {var}={value} is ignored: the config's region is {region}"
+    return None
+
+
+def note_region(region: str) -> None:
+    """Log :func:`region_note` on stderr, once per process and region."""
+    note = region_note(region)
+    if note and region not in _REGION_NOTED:
+        _REGION_NOTED.add(region)
+        log.warning(note)
 
 
 def botocore_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS, max_pool_connections: int = 20) -> Config:
@@ -53,6 +79,7 @@ class ClientFactory:
         max_pool_connections: int = 20,
     ) -> None:
         self.region = region
+        note_region(region)
         self.session = session or boto3.Session(region_name=region)
         self._config = botocore_config(max_attempts, max_pool_connections)
         # botocore rewrites config.retries in place when it creates a client: keep our own copy.

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ecs_exec.cli.common import OperatorGroup, env_options, run_exit
+from ecs_exec.cli.common import OperatorGroup, cluster_option, env_options, run_exit
 from ecs_exec.errors import AwsError, ExitCode, InvalidValueError, NotFoundError
 
 #: IAM actions of the CLI itself on top of :data:`reconciler.audit.report.PERMISSIONS`.
@@ -123,9 +123,7 @@ def _connect(spec: Any) -> Any:
     help="Start: an age (30m, 24h, 7d) or ISO 8601 (UTC).",
 )
 @click.option("--until", metavar="AGE|ISO", default=None, help="End: an age or ISO 8601 (UTC). Default: now.")
-@click.option(
-    "--cluster", metavar="NAME", default=None, help="Only sessions on this cluster (must be in the config)."
-)
+@cluster_option(metavar="NAME", default=None, help="Only sessions on this cluster (must be in the config).")
 @click.option(
     "--principal",
     metavar="SUBSTR",
@@ -205,11 +203,8 @@ def audit(
     help="Where to look for the CloudTrail record.",
 )
 @click.option("--until", metavar="AGE|ISO", default=None, help="End of the search (default: now).")
-@click.option(
-    "--cluster",
-    metavar="NAME",
-    default=None,
-    help="Cluster to search for the transcript when CloudTrail has no record.",
+@cluster_option(
+    metavar="NAME", default=None, help="Cluster to search for the transcript when CloudTrail has no record."
 )
 @_events_file_option
 def show(

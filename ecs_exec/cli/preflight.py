@@ -11,12 +11,12 @@ import shutil
 
 import click
 
-from ecs_exec.cli.common import env_options, run_exit
+from ecs_exec.cli.common import cluster_option, env_options, run_exit
 
 
 @click.command()
 @env_options(outputs=("table", "json"))
-@click.option("--cluster", required=True, help="Cluster name (must be a cluster of the config).")
+@cluster_option(required=True, help="Cluster name (must be a cluster of the config).")
 @click.option(
     "--service",
     default=None,
