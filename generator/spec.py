@@ -17,6 +17,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from generator.api_limits import ApiRateLimits
+
 ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
 # ECS cluster / service names: up to 255 letters, digits, hyphens, underscores.
@@ -296,6 +298,10 @@ class EnvironmentSpec(_Strict):
     windows: WindowsSpec
     drift_role_name: ROLE_NAME = Field(description="Least-privilege role of the nightly drift job.")
     clusters: list[ClusterSpec] = Field(min_length=1)
+    api_rate_limits: ApiRateLimits = Field(
+        default_factory=dict,
+        description="Request quotas that differ from AWS's defaults, per API group (raised quotas).",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> EnvironmentSpec:
