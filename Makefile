@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # terraform init -plugin-dir: a local mirror of the AWS provider (the folder holding
 # registry.terraform.io/) found on this machine, empty where there is none so real users fetch
 # from the registry as usual. `make plan TF_PLUGIN_DIR=` forces the registry, `TF_PLUGIN_DIR=/path`
-# another mirror. Same places as ecs_exec.tf_runner.KNOWN_PLUGIN_MIRRORS, which the CLI searches
+# another mirror. Same places as tfrunner.runner.KNOWN_PLUGIN_MIRRORS, which the CLI searches
 # itself when it runs outside make with the variable unset.
 TF_PLUGIN_DIR ?= $(patsubst %/registry.terraform.io/hashicorp/aws,%,$(firstword $(wildcard \
 	$(addsuffix /registry.terraform.io/hashicorp/aws,/opt/tf-plugins /usr/share/terraform/plugins \
@@ -40,7 +40,7 @@ apply: setup ## apply the saved plan when fresh, else plan first (ENV=)
 	$(BIN)/ecs-exec apply --env $(ENV)
 
 seed: setup ## services with running tasks on the moto server at AWS_ENDPOINT_URL, after apply (ENV=)
-	$(BIN)/python -m ecs_exec.seed --env $(ENV)
+	$(BIN)/python -m devtools.seed --env $(ENV)
 
 drift: setup ## drift check against the live account (ENV=)
 	$(BIN)/ecs-exec drift check --env $(ENV)
@@ -50,7 +50,8 @@ lint: setup ## ruff + mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-check: lint ## lint, terraform fmt -check, freshness of terraform/, checkov + our checks
+check: lint ## lint, import contract, terraform fmt -check, freshness of terraform/, checkov + our checks
+	$(BIN)/lint-imports
 	terraform fmt -check -recursive terraform/
 	$(BIN)/ecs-exec render --all --check
 	$(BIN)/ecs-exec check terraform/
@@ -59,7 +60,7 @@ test: setup ## run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 demo: setup ## the whole flow on an embedded moto server, no AWS account needed
-	$(BIN)/python -m ecs_exec.demo
+	$(BIN)/python -m devtools.demo
 
 bench: setup ## drift check speed / memory / API calls on a seeded moto server (BENCH_ARGS=, see --help)
 	$(BIN)/python bench/drift_bench.py $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark ``drift check`` on the embedded moto server: wall time, peak memory, API calls vs minimum.
 
-Seeds a moto server (child process, :mod:`ecs_exec.moto_server`) with N clusters x M services x K
+Seeds a moto server (child process, :mod:`devtools.moto_server`) with N clusters x M services x K
 running tasks (tasks held RUNNING), then runs the drift check in a *separate* child process so that
 its peak memory (``ru_maxrss`` and tracemalloc) is the drift run's alone. A second, memory-only run
 seeds ``--memory-services`` services without tasks.
@@ -41,13 +41,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools.fleet import SeedPlan, seed_environment  # noqa: E402
+from devtools.moto_server import start_server  # noqa: E402
 from devtools.throttle import start_throttled_server  # noqa: E402
 from ecs_exec.aws import ClientFactory  # noqa: E402
-from ecs_exec.moto_server import start_server  # noqa: E402
-from ecs_exec.output import render_table  # noqa: E402
+from ecs_exec.cli.output import render_table  # noqa: E402
 from ecs_exec.pacing import DEFAULT_RATE_LIMITS, RateLimit  # noqa: E402
 from generator.spec import EnvironmentSpec  # noqa: E402
-from reconciler.drift.seeding import SeedPlan, seed_environment  # noqa: E402
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

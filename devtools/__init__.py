@@ -1,1 +1,4 @@
-"""Development tools (not shipped): the embedded moto server, its throttled stand-in, seeders, the demo."""
+"""Developer tools, not shipped: the moto server helper, its throttled stand-in, the seeders and ``make demo``.
+
+The Makefile, the tests and ``bench/`` use them; no shipped package imports them.
+"""

@@ -36,7 +36,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
-from ecs_exec.moto_server import MotoServer, free_port
+from devtools.moto_server import MotoServer, free_port
 
 STATS_PATH = "/throttle-stats"
 RESET_PATH = "/throttle-reset"
@@ -200,7 +200,7 @@ class ThrottleMiddleware:
 
 @dataclass
 class ThrottledMotoServer(MotoServer):
-    """:class:`~ecs_exec.moto_server.MotoServer` behind a :class:`Throttle` (``python -m devtools.throttle``)."""
+    """:class:`~devtools.moto_server.MotoServer` behind a :class:`Throttle` (``python -m devtools.throttle``)."""
 
     rate: float = 20.0
     burst: int = 50

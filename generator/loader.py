@@ -16,15 +16,10 @@ import yaml
 from pydantic import ValidationError
 
 from ecs_exec.errors import ConfigError
+from generator.project import config_dir, searched_places
 from generator.spec import EnvironmentSpec
 
-#: Repository root (config/ and terraform/ live here). Overridable for installed use.
-REPO_ROOT = Path(os.environ.get("ECS_EXEC_ROOT", Path(__file__).resolve().parent.parent))
-
-
-def config_dir() -> Path:
-    """Folder holding ``<env>.yaml`` files: ``$ECS_EXEC_CONFIG_DIR`` or ``<repo>/config``."""
-    return Path(os.environ.get("ECS_EXEC_CONFIG_DIR", REPO_ROOT / "config"))
+__all__ = ["available_envs", "config_dir", "config_path", "load_config", "parse_config"]
 
 
 def available_envs() -> list[str]:
@@ -47,7 +42,9 @@ def config_path(env: str | None, config: str | os.PathLike[str] | None) -> Path:
     path = config_dir() / f"{env}.yaml"
     if not path.is_file():
         known = ", ".join(available_envs()) or "none"
-        raise ConfigError(f"--env: unknown environment {env!r} (no {path}; known: {known})")
+        raise ConfigError(
+            f"--env: unknown environment {env!r} (no {path}; looked in {searched_places()}; known: {known})"
+        )
     return path
 
 

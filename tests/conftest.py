@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ecs_exec.moto_server import MotoServer, start_server
+from devtools.moto_server import MotoServer, start_server
 from generator.spec import EnvironmentSpec
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process mock_aws ignores a custom endpoint: unset it and the profile, set fake credentials."""
-    for var in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "ECS_EXEC_NOW", "ECS_EXEC_ENV"):
+def _restore_environ() -> Iterator[None]:
+    """Options such as ``--profile`` / ``--project-dir`` set ``os.environ`` for the process (as the
+    CLI means them to); in-process CLI tests must not leak them into the next test."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _aws_env(monkeypatch: pytest.MonkeyPatch, _restore_environ: None) -> None:
+    """In-process mock_aws ignores a custom endpoint: unset it and the profile, set fake credentials;
+    and no project / config folder exported by the shell."""
+    for var in (
+        "AWS_ENDPOINT_URL",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "ECS_EXEC_NOW",
+        "ECS_EXEC_ENV",
+        "ECS_EXEC_PROJECT_DIR",
+        "ECS_EXEC_ROOT",
+        "ECS_EXEC_CONFIG_DIR",
+        "ECS_EXEC_BUILD_DIR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -76,9 +98,9 @@ def applied_local(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFact
     services are seeded (tests seed what they need). Do not ``moto_server.reset()`` in a session
     that uses this fixture (it would drop the applied resources).
     """
-    from ecs_exec import tf_flow
-    from ecs_exec.tf_runner import plugin_dir_from_env
-    from ecs_exec.tf_workspace import Workspace
+    from tfrunner import pipeline as tf_flow
+    from tfrunner.runner import plugin_dir_from_env
+    from tfrunner.workspace import Workspace
 
     build_dir = tmp_path_factory.mktemp("build")
     moto_server.hold_tasks_running()

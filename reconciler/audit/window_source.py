@@ -21,8 +21,8 @@ from botocore.exceptions import ClientError
 from ecs_exec.aws import ClientFactory, error_code
 from generator.spec import EnvironmentSpec
 from reconciler.audit.model import WindowInterval
-from reconciler.audit.windows import WindowEvent, build_intervals, interval_from_tags, parse_window_event
-from reconciler.window_tags import parse_window, tags_to_dict
+from reconciler.audit.windows import build_intervals, interval_from_tags
+from reconciler.windows.record import WindowEvent, parse_window, parse_window_event, tags_to_dict
 
 PERMISSIONS = ("logs:FilterLogEvents", "ecs:DescribeTasks", "ecs:DescribeServices")
 _DESCRIBE_TASKS_MAX = 100

@@ -1,15 +1,11 @@
 """Exec windows as the audit sees them: events and tags -> open intervals -> a check per session. Pure.
 
 The exec-window commands write one JSON log event per change to the stream
-``spec.windows.events_stream_name`` of each cluster's exec log group::
-
-    {"event": "opened"|"extended"|"closed", "cluster": "...", "service": "...",
-     "opened_by": "arn:...", "expires_at": "2026-11-30T12:30:00Z", "at": "2026-11-30T12:00:00Z",
-     "opened_at": "2026-11-30T12:00:00Z", "actor": "arn:...", ...}
-
-They are read defensively: a line that is not JSON, has an unknown ``event`` or lacks its cluster /
-service / times is skipped (and counted), and ``at`` falls back to the log event's own timestamp.
-The service's tags (:mod:`reconciler.window_tags`) add the latest window even when its events are lost.
+``spec.windows.events_stream_name`` of each cluster's exec log group; the audit reads them with the
+same record that writes them (:class:`reconciler.windows.record.WindowEvent`, parsed defensively by
+:func:`~reconciler.windows.record.parse_window_event`: unusable lines are skipped and counted). The
+service's tags (:func:`reconciler.windows.record.parse_window`) add the latest window even when its
+events are lost.
 
 Tags can be edited by hand and the events stream lives in the exec log group (task roles may write
 there), so with ``max_minutes`` (``access.max_window_minutes``) no interval lasts longer than the
@@ -18,72 +14,14 @@ maximum (plus clock skew) from its start: an expiry rewritten to ``9999-12-31`` 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
-from ecs_exec.clock import iso, parse_utc
+from ecs_exec.clock import iso
 from generator.spec import ExecMode
 from reconciler.audit.model import ExecSession, WindowCheck, WindowInterval, WindowStatus
-from reconciler.window_tags import CLOCK_SKEW, WindowState
-
-EVENT_KINDS = ("opened", "extended", "closed")
-
-
-@dataclass(frozen=True)
-class WindowEvent:
-    """One parsed window event (times in UTC)."""
-
-    event: str
-    cluster: str
-    service: str
-    at: datetime
-    expires_at: datetime | None = None
-    opened_by: str = ""
-    opened_at: datetime | None = None
-
-
-def _time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return parse_utc(value)
-    except ValueError:
-        return None
-
-
-def parse_window_event(message: str, timestamp_ms: int | None = None) -> WindowEvent | None:
-    """One log event message -> :class:`WindowEvent`, or None when it cannot be used.
-
-    ``opened`` and ``extended`` need ``expires_at``; ``at`` defaults to ``timestamp_ms`` (epoch ms);
-    ``opened_by`` falls back to ``actor``; ``opened_at`` (optional) is read when present.
-    """
-    try:
-        data = json.loads(message)
-    except (TypeError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    kind, cluster, service = data.get("event"), data.get("cluster"), data.get("service")
-    if kind not in EVENT_KINDS or not isinstance(cluster, str) or not isinstance(service, str):
-        return None
-    at = _time(data.get("at"))
-    if at is None and timestamp_ms is not None:
-        at = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
-    expires_at = _time(data.get("expires_at"))
-    if at is None or (kind != "closed" and expires_at is None):
-        return None
-    opened_by = data.get("opened_by") or data.get("actor")
-    return WindowEvent(
-        event=str(kind),
-        cluster=cluster,
-        service=service,
-        at=at,
-        expires_at=expires_at,
-        opened_by=opened_by if isinstance(opened_by, str) else "",
-        opened_at=_time(data.get("opened_at")),
-    )
+from reconciler.windows.record import CLOCK_SKEW, EventKind, WindowEvent, WindowState
 
 
 def cap_interval(interval: WindowInterval, max_minutes: int | None) -> WindowInterval:
@@ -111,11 +49,11 @@ def build_intervals(events: Iterable[WindowEvent], max_minutes: int | None = Non
     for (cluster, service), evs in sorted(by_service.items()):
         current: WindowInterval | None = None
         for ev in sorted(evs, key=lambda e: e.at):
-            if ev.event == "opened" and ev.expires_at is not None:
+            if ev.event is EventKind.OPENED and ev.expires_at is not None:
                 if current is not None:
                     out.append(current)
                 current = WindowInterval(cluster, service, ev.at, ev.expires_at, ev.opened_by)
-            elif ev.event == "extended" and ev.expires_at is not None:
+            elif ev.event is EventKind.EXTENDED and ev.expires_at is not None:
                 if current is None:  # its "opened" event is lost: start at the recorded opening, if any
                     current = WindowInterval(
                         cluster, service, ev.opened_at or ev.at, ev.expires_at, ev.opened_by
@@ -124,7 +62,7 @@ def build_intervals(events: Iterable[WindowEvent], max_minutes: int | None = Non
                     current = WindowInterval(
                         cluster, service, current.start, ev.expires_at, current.opened_by
                     )
-            elif ev.event == "closed" and current is not None:
+            elif ev.event is EventKind.CLOSED and current is not None:
                 out.append(
                     WindowInterval(
                         cluster, service, current.start, min(current.end, ev.at), current.opened_by

@@ -17,7 +17,7 @@ from generator.expected import (
 )
 from generator.spec import ClusterSpec, EnvironmentSpec, ExecMode
 from reconciler.drift.model import Action, ClusterState, Finding, Kind, LiveService
-from reconciler.window_tags import has_valid_window
+from reconciler.windows.record import has_valid_window
 
 EXEC_CONFIG = "executeCommandConfiguration"
 

@@ -27,7 +27,7 @@ from reconciler.drift.model import (
     LiveService,
     LiveTask,
 )
-from reconciler.window_tags import tags_to_dict
+from reconciler.windows.record import tags_to_dict
 
 T = TypeVar("T")
 

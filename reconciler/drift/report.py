@@ -56,7 +56,7 @@ def _item(o: Outcome, short: bool = False) -> dict[str, Any]:
 
 
 def table_rows(report: DriftReport) -> list[dict[str, Any]]:
-    """One row per finding, resource shortened, for :func:`ecs_exec.output.emit_table`."""
+    """One row per finding, resource shortened, for :func:`ecs_exec.cli.output.emit_table`."""
     return [_item(o, short=True) for o in report.outcomes]
 
 

@@ -88,7 +88,7 @@ class Target:
             "service": None if self.service is None else self.service["serviceName"],
             "task": None if self.task is None else self.task["taskArn"],
             "container": self.container,
-            "runningTasks": self.running_tasks,
+            "running_tasks": self.running_tasks,
         }
 
 

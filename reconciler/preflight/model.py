@@ -8,6 +8,10 @@ from typing import Any
 
 from ecs_exec.errors import ExitCode
 
+#: Version of ``preflight -o json``: 2 since ``exitCode`` / ``runningTasks`` became ``exit_code`` /
+#: ``running_tasks`` and the document got the shared envelope (see CHANGELOG.md).
+SCHEMA_VERSION = 2
+
 
 class Status(StrEnum):
     """Outcome of one check. Only FAIL makes the report fail (exit 3)."""
@@ -95,12 +99,13 @@ class Report:
         return ExitCode.FINDINGS if self.by_status(Status.FAIL) else ExitCode.OK
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON output: ``{"target", "checks": [...], "summary": {status: n}, "notes", "exitCode"}``."""
+        """The JSON body: ``{"target", "checks": [...], "summary": {status: n}, "notes", "exit_code"}``
+        (inside the shared envelope; ``schema_version`` :data:`SCHEMA_VERSION`)."""
         summary = {s.value: len(self.by_status(s)) for s in Status}
         return {
             "target": self.target,
             "checks": [r.as_dict() for r in self.results],
             "summary": summary,
             "notes": list(self.notes),
-            "exitCode": int(self.exit_code),
+            "exit_code": int(self.exit_code),
         }

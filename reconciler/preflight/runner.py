@@ -110,7 +110,7 @@ def run_preflight(
             "service": service,
             "task": task,
             "container": container,
-            "runningTasks": None,
+            "running_tasks": None,
         }
     )
     return Report(target=described, results=tuple(results), notes=tuple(oracle.notes()))

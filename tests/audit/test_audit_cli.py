@@ -15,8 +15,8 @@ from audit_seed import put_object, put_stream
 from click.testing import CliRunner
 
 from ecs_exec.aws import ClientFactory
+from ecs_exec.cli import audit as audit_cmd
 from ecs_exec.cli import main
-from ecs_exec.commands import audit as audit_cmd
 from generator.spec import EnvironmentSpec
 from reconciler.audit.render import CSV_COLUMNS, SCHEMA_VERSION
 

@@ -21,7 +21,8 @@ from reconciler.audit.model import (
 )
 from reconciler.audit.parse import parse_record
 from reconciler.audit.timerange import parse_range
-from reconciler.audit.windows import build_intervals, check_window, parse_window_event
+from reconciler.audit.windows import build_intervals, check_window
+from reconciler.windows.record import parse_window_event
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -193,7 +194,7 @@ def test_each_flag() -> None:
 def test_intervals_never_last_longer_than_the_maximum() -> None:
     # Regression: a window tag rewritten to 9999-12-31 (or a forged event) covered every later session.
     from reconciler.audit.windows import interval_from_tags
-    from reconciler.window_tags import WindowState
+    from reconciler.windows.record import WindowState
 
     tampered = WindowState(
         expires_at=datetime(9999, 12, 31, tzinfo=UTC),

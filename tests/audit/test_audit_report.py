@@ -15,7 +15,7 @@ from reconciler.audit import report as report_mod
 from reconciler.audit.model import Flag, TranscriptStatus, WindowStatus
 from reconciler.audit.report import AuditQuery, run_audit
 from reconciler.audit.timerange import TimeRange
-from reconciler.window_tags import WindowState
+from reconciler.windows.record import WindowState
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 RANGE = TimeRange(datetime(2026, 11, 29, 12, 0, tzinfo=UTC), NOW)

@@ -23,8 +23,10 @@ import pytest
 
 from exec_checks.report import ScanReport
 from exec_checks.scan import scan
-from generator.loader import REPO_ROOT, available_envs, load_config
+from generator.loader import available_envs, load_config
 from generator.render import ClusterModule, resource_names
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "ECSX_017")
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")

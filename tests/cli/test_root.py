@@ -13,9 +13,9 @@ from botocore.exceptions import ClientError, NoCredentialsError
 from click.testing import CliRunner
 
 from ecs_exec.cli import exec_window_main, main
-from ecs_exec.cli_common import OperatorGroup
+from ecs_exec.cli.common import OperatorGroup
+from ecs_exec.cli.output import emit_csv, emit_json, render_table
 from ecs_exec.errors import AwsError, ConfigError, ExitCode, combine, exit_code_for
-from ecs_exec.output import emit_csv, emit_json, render_table
 
 
 def _group_raising(exc: BaseException) -> click.Group:
@@ -88,7 +88,7 @@ def test_formatters() -> None:
 
 
 def test_closed_pipe_is_not_an_error() -> None:
-    code = "from ecs_exec.output import emit_json\nemit_json({'rows': ['x' * 100] * 5000})\n"
+    code = "from ecs_exec.cli.output import emit_json\nemit_json({'rows': ['x' * 100] * 5000})\n"
     proc = subprocess.run(
         ["bash", "-o", "pipefail", "-c", f'{sys.executable} -c "{code}" | head -c 10 > /dev/null'],
         capture_output=True,

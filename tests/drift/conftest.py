@@ -8,7 +8,7 @@ import pytest
 from drift_support import Fleet, make_fleet, unit_spec
 from moto import mock_aws
 
-from reconciler.drift.seeding import SeedPlan
+from devtools.fleet import SeedPlan
 
 
 @pytest.fixture()

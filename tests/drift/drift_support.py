@@ -16,14 +16,14 @@ from typing import Any
 import boto3
 from moto.moto_api import state_manager
 
+from devtools.fleet import SeedPlan, seed_environment
 from ecs_exec.aws import ClientFactory
 from generator.loader import parse_config
 from generator.spec import EnvironmentSpec
 from reconciler.drift.engine import RunOptions, run_drift
 from reconciler.drift.fix import FixOptions
 from reconciler.drift.model import DriftReport
-from reconciler.drift.seeding import SeedPlan, seed_environment
-from reconciler.window_tags import TAG_EXPIRES_AT, TAG_WINDOW_ID
+from reconciler.windows.record import TAG_EXPIRES_AT, TAG_WINDOW_ID
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

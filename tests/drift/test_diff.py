@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from drift_support import NOW, unit_spec
 
-from ecs_exec.commands.drift import _progress
+from ecs_exec.cli.drift import _progress
 from ecs_exec.pacing import Pacer
 from generator.expected import expected_execute_command_configuration
 from reconciler.drift.diff import diff_cluster, flatten_exec_config, unmanaged_clusters
 from reconciler.drift.model import Action, ClusterState, LiveCluster, LiveLogGroup, LiveService, LiveTask
-from reconciler.window_tags import TAG_EXPIRES_AT, TAG_OPENED_AT
+from reconciler.windows.record import TAG_EXPIRES_AT, TAG_OPENED_AT
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 ARN = "arn:aws:ecs:us-east-1:123456789012"

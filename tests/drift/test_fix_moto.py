@@ -26,7 +26,7 @@ from drift_support import (
 from ecs_exec.errors import ExitCode
 from reconciler.drift.model import Action, Status
 from reconciler.drift.report import exit_code
-from reconciler.window_tags import TAG_EXPIRES_AT
+from reconciler.windows.record import TAG_EXPIRES_AT
 
 FIXABLE: list[tuple[Callable[[Fleet], None], set[tuple[str, str, Action]]]] = [
     (logging_default, {

@@ -19,10 +19,10 @@ from drift_support import (
 from moto import mock_aws
 
 import reconciler.drift
+from devtools.fleet import SeedPlan
 from ecs_exec.aws import ClientFactory
 from generator.loader import parse_config
 from reconciler.drift import readers
-from reconciler.drift.seeding import SeedPlan
 
 
 def test_describe_clusters_asks_for_configurations_settings_and_tags() -> None:

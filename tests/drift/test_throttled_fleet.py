@@ -13,6 +13,7 @@ from drift_support import NOW
 from moto import mock_aws
 from moto.moto_api import state_manager
 
+from devtools.fleet import SeedPlan, seed_environment
 from devtools.throttle import Throttle
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import ExitCode
@@ -20,7 +21,6 @@ from ecs_exec.pacing import DEFAULT_RATE_LIMITS, RateLimit
 from generator.spec import EnvironmentSpec
 from reconciler.drift.engine import RunOptions, run_drift
 from reconciler.drift.report import exit_code, to_json
-from reconciler.drift.seeding import SeedPlan, seed_environment
 
 CLUSTERS, SERVICES = 30, 10
 #: Seeding is arrangement, not the code under test: no pacing.

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from hcl_facts import ENVS
 
-from generator.loader import REPO_ROOT, available_envs, load_config
+from generator.loader import available_envs, load_config
 from generator.render import render_env, render_modules
 from generator.spec import EnvironmentSpec
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")

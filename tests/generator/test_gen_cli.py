@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from ecs_exec.cli import main
-from generator.loader import REPO_ROOT
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hcl_facts import EMPTY_NESTED_BLOCK, ENVS, actions, attr, block, sids, statement
@@ -19,6 +20,8 @@ from generator.render import (
     render_env,
 )
 from generator.spec import EnvironmentSpec
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 ACCESS = "modules/ecs-exec-access/main.tf"
 
@@ -308,7 +311,7 @@ def test_local_root_creates_every_role_it_attaches_to(
 
 
 def test_existing_key_arn_renders_no_key() -> None:
-    from generator.loader import REPO_ROOT, parse_config
+    from generator.loader import parse_config
     from generator.render import render_env
 
     arn = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
@@ -324,7 +327,7 @@ def test_existing_key_arn_renders_no_key() -> None:
 
 
 def test_values_are_escaped_for_hcl() -> None:
-    from generator.loader import REPO_ROOT, parse_config
+    from generator.loader import parse_config
     from generator.render import render_env
 
     # An S3 object key may hold any character; tag values only what AWS allows (spec.TAG_RE).

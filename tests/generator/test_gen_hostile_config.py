@@ -16,7 +16,9 @@ import yaml
 from test_gen_terraform import TERRAFORM, tf
 
 from ecs_exec.errors import ConfigError
-from generator.loader import REPO_ROOT, parse_config
+from generator.loader import parse_config
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 STG_TEXT = (REPO_ROOT / "config/stg.yaml").read_text()
 STG: dict[str, Any] = yaml.safe_load(STG_TEXT)
@@ -251,8 +253,8 @@ def test_hostile_names_render_hcl_checkov_can_parse() -> None:
 @pytest.mark.terraform
 @pytest.mark.skipif(TERRAFORM is None, reason="terraform is not on PATH")
 def test_hostile_names_pass_terraform_validate(tmp_path: Path) -> None:
-    from ecs_exec.tf_runner import plugin_dir_from_env
     from generator.render import render_env, render_modules, write_rendered
+    from tfrunner.runner import plugin_dir_from_env
 
     write_rendered(
         render_modules() | render_env(parse_config(_hostile_names(), "c.yaml"), "c.yaml"), tmp_path

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ecs_exec.tf_runner import plugin_dir_from_env
-from generator.loader import REPO_ROOT, parse_config
+from generator.loader import parse_config
 from generator.render import render_env, render_modules, write_rendered
+from tfrunner.runner import plugin_dir_from_env
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TERRAFORM = shutil.which("terraform")
 pytestmark = [

@@ -196,7 +196,7 @@ def test_stand_in_bucket_refuses_past_the_burst_and_refills() -> None:
 
 
 def test_drift_progress_says_when_it_waits_for_the_quota(capsys: pytest.CaptureFixture[str]) -> None:
-    from ecs_exec.commands.drift import _progress
+    from ecs_exec.cli.drift import _progress
 
     slept: list[float] = []
     with mock_aws():

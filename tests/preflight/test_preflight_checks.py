@@ -329,7 +329,7 @@ def test_service_without_running_task_judges_the_service_flag(aws: None) -> None
     # the task definition is still judged, and the service's Fargate platform version
     assert report.result("task.role.ssmmessages").status is Status.PASS
     assert report.result("task.platform-version").status is Status.PASS
-    assert report.target["task"] is None and report.target["runningTasks"] == 0
+    assert report.target["task"] is None and report.target["running_tasks"] == 0
 
 
 def test_service_without_running_task_and_flag_on_passes(aws: None) -> None:

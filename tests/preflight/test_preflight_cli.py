@@ -40,13 +40,13 @@ def test_json_output_and_exit_0(aws: None, bin_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [c["id"] for c in data["checks"]] == [c.id for c in CHECKS]
-    assert data["exitCode"] == 0 and data["summary"]["FAIL"] == 0
+    assert data["exit_code"] == 0 and data["summary"]["FAIL"] == 0
     assert data["target"] == {
         "cluster": CLUSTER,
         "service": SERVICE,
         "task": None,
         "container": None,
-        "runningTasks": 0,
+        "running_tasks": 0,
     }
     by_id = {c["id"]: c for c in data["checks"]}
     assert by_id["client.session-manager-plugin"]["status"] == "PASS"

@@ -108,7 +108,7 @@ def test_unreadable_caller_reason_is_said_once(world: World) -> None:
 
 
 def test_json_document_has_the_same_keys_whether_or_not_the_target_was_resolved(world: World) -> None:
-    # The wrong-account report's target lacked "container" and "runningTasks".
+    # The wrong-account report's target lacked "container" and "running_tasks".
     resolved = run_preflight(world.spec, world.factory, CLUSTER, service=SERVICE, tools=fake_tools())
     other = world.spec.model_copy(update={"account_id": "999999999999"})
     unresolved = run_preflight(other, world.factory, CLUSTER, service=SERVICE, tools=fake_tools())

@@ -1,4 +1,4 @@
-"""`make seed` / `python -m ecs_exec.seed` (and the demo's seeding): services with running tasks,
+"""`make seed` / `python -m devtools.seed` (and the demo's seeding): services with running tasks,
 idempotent, declared API calls, refused without AWS_ENDPOINT_URL."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from moto import mock_aws
 from moto.moto_api import state_manager
 
+from devtools.moto_server import MotoServer, start_server
+from devtools.seed import PERMISSIONS, PROG, SeededService, main, seed_services
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import NotFoundError
-from ecs_exec.moto_server import MotoServer, start_server
-from ecs_exec.seed import PERMISSIONS, PROG, SeededService, main, seed_services
 from generator.loader import load_config
 
 SPEC = load_config("local")
@@ -86,7 +86,7 @@ def test_cli_refuses_without_an_endpoint() -> None:
     res = CliRunner().invoke(main, ["--env", "local"], prog_name=PROG)  # the autouse fixture unset it
     assert res.exit_code == 4, res.output
     assert res.stderr.startswith(
-        "python -m ecs_exec.seed: error: AWS_ENDPOINT_URL is not set: seeding is for the embedded AWS stand-in"
+        "python -m devtools.seed: error: AWS_ENDPOINT_URL is not set: seeding is for the embedded AWS stand-in"
     )
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ecs_exec import demo, tf_flow
-from ecs_exec.tf_runner import PlanSummary
+from devtools import demo
+from tfrunner import pipeline as tf_flow
+from tfrunner.runner import PlanSummary
 
 CHANGES = PlanSummary(add=38, change=0, destroy=0)
 IMPORTS = PlanSummary(add=33, change=1, destroy=0, import_=1)
@@ -50,8 +51,8 @@ def test_demo_prints_the_commands_summary_lines(
 ) -> None:
     # Everything but the printing is faked: Terraform, moto and the sub-commands are tested elsewhere.
     plans = iter([_plan(CHANGES), _plan(PlanSummary())])
-    monkeypatch.setattr("ecs_exec.tf_runner.find_terraform", lambda: "terraform")
-    monkeypatch.setattr("ecs_exec.moto_server.start_server", lambda **_kw: _FakeServer())
+    monkeypatch.setattr("tfrunner.runner.find_terraform", lambda: "terraform")
+    monkeypatch.setattr("devtools.moto_server.start_server", lambda **_kw: _FakeServer())
     monkeypatch.setattr(tf_flow, "load_target", lambda *_a: None)
     monkeypatch.setattr(tf_flow, "plan_env", lambda *_a: next(plans))
     monkeypatch.setattr(tf_flow, "apply_env", lambda *_a: tf_flow.ApplyResult(_plan(CHANGES), applied=True))

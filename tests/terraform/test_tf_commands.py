@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecs_exec.tf_runner import (
+from tfrunner.runner import (
     PlanSummary,
     TfCommand,
     apply_command,
@@ -84,7 +84,7 @@ def test_plugin_dir_unset_finds_the_first_mirror_holding_the_aws_provider(tmp_pa
 
 
 def test_settings_from_environment_use_the_same_lookup(tmp_path: Path) -> None:
-    from ecs_exec.tf_flow import Settings
+    from tfrunner.pipeline import Settings
 
     env = {"ECS_EXEC_BUILD_DIR": str(tmp_path)}
     assert Settings.from_environment("stg", env).plugin_dir == plugin_dir_from_env(env)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecs_exec.errors import ExitCode, FindingsError, TerraformError, ToolMissingError, exit_code_for
-from ecs_exec.tf_runner import (
+from tfrunner.runner import (
     AccountNotAllowedError,
     RegistryUnreachableError,
     StalePlanError,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ecs_exec import tf_flow
-from ecs_exec.tf_workspace import PlanInputs, Workspace
 from generator.loader import load_config
+from tfrunner import pipeline as tf_flow
+from tfrunner.workspace import PlanInputs, Workspace
 
 pytestmark = pytest.mark.terraform
 

@@ -12,13 +12,13 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from ecs_exec import tf_flow
+from devtools.moto_server import MotoServer, start_server
 from ecs_exec.cli import main
 from ecs_exec.errors import AwsError, ExitCode, exit_code_for
-from ecs_exec.moto_server import MotoServer, start_server
-from ecs_exec.tf_runner import plugin_dir_from_env
-from ecs_exec.tf_workspace import PlanInputs, Workspace
 from generator.loader import load_config
+from tfrunner import pipeline as tf_flow
+from tfrunner.runner import plugin_dir_from_env
+from tfrunner.workspace import PlanInputs, Workspace
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 

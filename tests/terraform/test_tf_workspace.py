@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecs_exec.tf_workspace import (
+from tfrunner.workspace import (
     BACKEND_OVERRIDE,
     KEEP_STATES,
     PlanInputs,

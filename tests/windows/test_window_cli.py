@@ -238,7 +238,7 @@ def test_open_wait_exit_7_names_the_bound_that_ran_out(
 def test_progress_rewrites_one_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from ecs_exec.commands import window as window_cmd
+    from ecs_exec.cli import window as window_cmd
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -254,7 +254,7 @@ def test_progress_rewrites_one_line_on_a_terminal(monkeypatch: pytest.MonkeyPatc
 
 
 def test_progress_is_paced_when_not_a_terminal() -> None:
-    from ecs_exec.commands import window as window_cmd
+    from ecs_exec.cli import window as window_cmd
 
     with window_cmd._waiter(600) as waiter:  # pytest's captured stderr is no terminal
         assert waiter.progress_every_seconds == 30.0

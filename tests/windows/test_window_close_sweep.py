@@ -24,7 +24,6 @@ from window_helpers import (
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import AwsError, WaitTimeoutError
 from generator.spec import EnvironmentSpec
-from reconciler.window_tags import TAG_EXPIRES_AT, WINDOW_TAG_KEYS
 from reconciler.windows import (
     Waiter,
     close_window,
@@ -33,6 +32,7 @@ from reconciler.windows import (
     sweep_windows,
     wait_until_closed,
 )
+from reconciler.windows.record import TAG_EXPIRES_AT, WINDOW_TAG_KEYS
 
 
 def _exec_off_and_clean(session: boto3.Session, spec: EnvironmentSpec, svc: str = "api") -> None:

@@ -11,8 +11,10 @@ from window_helpers import ALICE, NOW, Calls, hooked_factory
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import AwsError, WaitTimeoutError
 from generator.spec import EnvironmentSpec
-from reconciler import window_aws, window_identity, windows
-from reconciler.window_identity import window_session
+from reconciler import windows
+from reconciler.windows import aws as window_aws
+from reconciler.windows import identity
+from reconciler.windows.identity import window_session
 
 
 def test_assumes_the_window_role_with_source_identity(
@@ -31,7 +33,7 @@ def test_assumes_the_window_role_with_source_identity(
     assert seen["RoleArn"] == spec.window_role_arn
     assert seen["SourceIdentity"] == seen["RoleSessionName"] == "moto"
     assert calls.names == ["sts:GetCallerIdentity", "sts:AssumeRole"]
-    assert set(calls.names) <= set(window_identity.PERMISSIONS)
+    assert set(calls.names) <= set(identity.PERMISSIONS)
     who = role_factory.client("sts").get_caller_identity()["Arn"]
     assert who == "arn:aws:sts::123456789012:assumed-role/ecs-exec-window-local/moto"
 

@@ -23,9 +23,9 @@ from window_helpers import (
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import InvalidValueError, NotFoundError, WaitTimeoutError
 from generator.spec import EnvironmentSpec
-from reconciler.window_plan import UPDATE_SERVICE_TARGET_ARN, schedule_name
-from reconciler.window_tags import TAG_EXPIRES_AT, TAG_OPENED_AT, TAG_OPENED_BY, TAG_REASON, TAG_WINDOW_ID
 from reconciler.windows import Waiter, WindowResult, extend_window, open_window, wait_for_exec_task
+from reconciler.windows.record import TAG_EXPIRES_AT, TAG_OPENED_AT, TAG_OPENED_BY, TAG_REASON, TAG_WINDOW_ID
+from reconciler.windows.schedule import UPDATE_SERVICE_TARGET_ARN, schedule_name
 
 
 def test_open_creates_schedule_tags_flag_and_event(

@@ -10,23 +10,16 @@ from window_helpers import NOW
 
 from ecs_exec.errors import InvalidValueError
 from generator.spec import ExecMode
-from reconciler.window_identity import is_role_session, source_identity_for
-from reconciler.window_plan import (
-    CloseAction,
-    ServiceFacts,
-    TaskFacts,
+from reconciler.windows.facts import ServiceFacts, TaskFacts
+from reconciler.windows.identity import is_role_session, source_identity_for
+from reconciler.windows.plan import CloseAction, extended_expiry, new_window, plan_close, sweep_reason
+from reconciler.windows.record import TAG_EXPIRES_AT, sanitize_tag_value
+from reconciler.windows.schedule import (
     at_expression,
-    check_minutes,
-    check_reason,
-    extended_expiry,
-    new_window,
     parse_schedule_lock,
-    plan_close,
     schedule_description,
     schedule_name,
-    sweep_reason,
 )
-from reconciler.window_tags import TAG_EXPIRES_AT, sanitize_tag_value
 
 
 def _facts(exec_on: bool = False, tags: dict[str, str] | None = None) -> ServiceFacts:
@@ -37,21 +30,6 @@ def _window_tags(minutes: int = 30) -> dict[str, str]:
     return new_window(
         "c", "s", now=NOW, minutes=minutes, actor_arn="arn:aws:iam::1:user/a", reason="r"
     ).to_tags()
-
-
-@pytest.mark.parametrize(("minutes", "ok"), [(0, False), (-5, False), (1, True), (60, True), (61, False)])
-def test_check_minutes(minutes: int, ok: bool) -> None:
-    if ok:
-        assert check_minutes(minutes, 60) == minutes
-    else:
-        with pytest.raises(InvalidValueError, match="--minutes"):
-            check_minutes(minutes, 60)
-
-
-@pytest.mark.parametrize("reason", [None, "", "   \n "])
-def test_reason_is_required(reason: str | None) -> None:
-    with pytest.raises(InvalidValueError, match="--reason"):
-        check_reason(reason)
 
 
 def test_schedule_name_is_deterministic_short_and_valid() -> None:

@@ -16,15 +16,16 @@ from window_helpers import ALICE, BOB, NOW, service, tags_of
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import InvalidValueError
 from generator.spec import EnvironmentSpec, ExecMode
-from reconciler.window_plan import ServiceFacts, extended_expiry, new_window, sweep_reason
-from reconciler.window_tags import (
+from reconciler.windows import extend_window, list_windows, open_window, sweep_windows
+from reconciler.windows.facts import ServiceFacts
+from reconciler.windows.plan import extended_expiry, new_window, sweep_reason
+from reconciler.windows.record import (
     TAG_EXPIRES_AT,
     TAG_OPENED_AT,
     WINDOW_TAG_KEYS,
     has_valid_window,
     parse_window,
 )
-from reconciler.windows import extend_window, list_windows, open_window, sweep_windows
 
 FAR = "9999-12-31T23:59:59Z"
 OVERFLOW = "0001-01-01T00:00:00+01:00"

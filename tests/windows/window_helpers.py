@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from ecs_exec.aws import ClientFactory
 from generator.spec import EnvironmentSpec
-from reconciler.window_identity import Actor
+from reconciler.windows.identity import Actor
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 ALICE = Actor(arn="arn:aws:iam::123456789012:user/alice", source_identity="alice")

@@ -1,0 +1,177 @@
+"""Shared pieces of every subcommand: ``--env/--config/--output`` and error-to-exit-code handling.
+
+Options follow the subcommand's own name (``ecs-exec drift check --env stg --output json``);
+the allowed ``--output`` values are per command.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from ecs_exec.errors import ExitCode, OperatorError, exit_code_for
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("ecs_exec")
+
+
+def _setenv(var: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """Option callback: a given value becomes ``$var`` for this process, so every layer (config
+    loader, Terraform runner, boto3) follows the same setting; an absent option changes nothing."""
+
+    def callback(_ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value:
+            os.environ[var] = str(value)
+
+    return callback
+
+
+def _complete_env(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of ``--env``: the environments of the config folder."""
+    from generator.loader import available_envs
+
+    return [e for e in available_envs() if e.startswith(incomplete)]
+
+
+#: ``--project-dir``: the project root for this run (see :mod:`generator.project`).
+project_dir_option = click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_setenv("ECS_EXEC_PROJECT_DIR"),
+    help="Project root holding config/, terraform/, build/ and checkov-skips.yaml "
+    "(default: $ECS_EXEC_PROJECT_DIR, else the nearest parent of the current directory with config/).",
+)
+
+
+def env_options(
+    outputs: Sequence[str] = ("table", "json"), env_required: bool = True, aws: bool = True
+) -> Callable[[F], F]:
+    """Decorator adding ``--env``, ``--config``, ``--config-dir``, ``--project-dir``, ``--output``
+    (choices ``outputs``, default the first) and, with ``aws``, ``--profile``.
+
+    ``--project-dir`` / ``--config-dir`` / ``--profile`` set ``$ECS_EXEC_PROJECT_DIR`` /
+    ``$ECS_EXEC_CONFIG_DIR`` / ``$AWS_PROFILE`` for the process (the rule is in
+    :mod:`generator.project`)."""
+
+    def decorate(fn: F) -> F:
+        if aws:
+            fn = click.option(
+                "--profile",
+                default=None,
+                expose_value=False,
+                is_eager=True,
+                callback=_setenv("AWS_PROFILE"),
+                help="AWS named profile (same as $AWS_PROFILE).",
+            )(fn)
+        fn = project_dir_option(fn)
+        fn = click.option(
+            "--config-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            expose_value=False,
+            is_eager=True,
+            callback=_setenv("ECS_EXEC_CONFIG_DIR"),
+            help="Folder of <env>.yaml files (default: $ECS_EXEC_CONFIG_DIR, else <project>/config).",
+        )(fn)
+        fn = click.option(
+            "--output",
+            "-o",
+            "output",
+            type=click.Choice(list(outputs)),
+            default=outputs[0],
+            show_default=True,
+            help="Output format (data goes to stdout, logs to stderr).",
+        )(fn)
+        fn = click.option(
+            "--config",
+            "config",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Desired-state file (default: config/<env>.yaml).",
+        )(fn)
+        fn = click.option(
+            "--env",
+            "env",
+            default=None,
+            envvar="ECS_EXEC_ENV",
+            shell_complete=_complete_env,
+            help="Environment name: config/<env>.yaml."
+            + (" Required unless --config." if env_required else ""),
+        )(fn)
+        return fn
+
+    return decorate
+
+
+def _print_error(exc: BaseException, prog: str) -> None:
+    if isinstance(exc, OperatorError):
+        msg = exc.message
+        if exc.hint:
+            msg += f" ({exc.hint})"
+    else:
+        from ecs_exec.aws import describe_error
+
+        msg = describe_error(exc)
+    click.echo(f"{prog}: error: {msg}", err=True)
+
+
+class OperatorGroup(click.Group):
+    """A click group that turns every exception into one stderr line and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.BadParameter as exc:
+            if isinstance(exc, click.MissingParameter):
+                raise  # a missing option stays click's usage error (exit 2)
+            # An invalid option *value* (--output garbage, --concurrency abc): one line, exit 4 (README).
+            opts = exc.param.opts if exc.param is not None else []
+            name = opts[0] if opts else (exc.param_hint or "value")
+            click.echo(f"{ctx.find_root().info_name}: error: {name}: {exc.message}", err=True)
+            sys.exit(ExitCode.INVALID)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo(f"{ctx.find_root().info_name}: interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            sys.exit(ExitCode.OK)
+        except Exception as exc:  # noqa: BLE001 - this is the one place errors become exit codes
+            code = exit_code_for(exc)
+            _print_error(exc, ctx.find_root().info_name or "ecs-exec")
+            if code is ExitCode.ERROR and os.environ.get("ECS_EXEC_DEBUG"):
+                raise
+            if code is ExitCode.ERROR:
+                log.debug("unexpected error", exc_info=exc)
+            sys.exit(int(code))
+
+
+def setup_logging(verbose: bool) -> None:
+    """Log to stderr; ``-v`` shows debug lines."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("botocore", "boto3", "urllib3", "checkov", "python_terraform"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def subcommand_group(fn: F | None = None, **kwargs: Any) -> Any:
+    """``click.group`` with :class:`OperatorGroup`, for sub-groups (``drift``, ``window``)."""
+    kwargs.setdefault("cls", OperatorGroup)
+    return click.group(**kwargs)(fn) if fn else click.group(**kwargs)
+
+
+def run_exit(code: int | ExitCode) -> None:
+    """Exit with ``code`` (no-op for 0, so a command can just return)."""
+    if int(code) != 0:
+        sys.exit(int(code))
