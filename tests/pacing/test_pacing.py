@@ -7,6 +7,7 @@ assertions); the stand-in answers through botocore's real ``before-send`` / retr
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -27,6 +28,7 @@ from ecs_exec.pacing import (
 from reconciler.drift.readers import READERS
 
 REGION = "us-east-1"
+LOCAL_CONFIG = Path(__file__).resolve().parents[2] / "config" / "local.yaml"
 
 
 def test_every_drift_reader_api_has_its_published_group() -> None:
@@ -216,3 +218,34 @@ def test_drift_progress_says_when_it_waits_for_the_quota(capsys: pytest.CaptureF
         "drift: 3/10 clusters",
     ]
     assert len(slept) == 1
+
+
+def test_audit_transcript_lookups_go_through_the_same_pacing() -> None:
+    from generator.loader import load_config
+    from reconciler.audit.transcripts import find_transcript
+
+    spec = load_config(config=LOCAL_CONFIG)
+    slept: list[float] = []
+    with mock_aws():
+        pacer = Pacer({"logs_reads": RateLimit(0.01, 1)}, sleep=slept.append)
+        factory = ClientFactory(spec.region, pacer=pacer)
+        boto3.client("logs", region_name=spec.region).create_log_group(
+            logGroupName=spec.exec_log_group_name("demo-app")
+        )
+        for i in range(4):
+            ref = find_transcript(factory, spec, "demo-app", f"ecs-execute-command-{i}")
+            assert ref.log_stream is None and ref.error is None
+        stats = pacer.stats()
+    assert len(slept) == 3  # one DescribeLogStreams per session: the burst of 1, then each waits
+    assert quota_note(PacingStats(), stats) == "waiting for CloudWatch Logs request quota"
+
+
+def test_commands_build_their_factory_from_the_config_api_rate_limits() -> None:
+    from ecs_exec.cli.audit import make_factory
+    from generator.loader import parse_config
+
+    config = LOCAL_CONFIG.read_text() + "\napi_rate_limits:\n  cloudtrail_lookups: {rate: 5, burst: 10}\n"
+    spec = parse_config(config, "local.yaml")
+    factory = make_factory(spec.region, spec.api_rate_limits)
+    assert factory.pacer.limits["cloudtrail_lookups"] == RateLimit(5, 10)
+    assert factory.pacer.limits["ecs_service_reads"] == DEFAULT_RATE_LIMITS["ecs_service_reads"]
