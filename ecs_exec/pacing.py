@@ -8,10 +8,11 @@ services we call publish per-operation quotas (cited at :data:`DEFAULT_RATE_LIMI
 :class:`Pacer` holds one :class:`TokenBucket` per group and hooks into botocore's events on real
 clients (no wrapper around boto3):
 
-- ``before-send.<service>`` (registered first, so it runs before any other ``before-send``
-  handler, a test stand-in or moto's own included): every HTTP attempt, retries included, takes a
-  token of its group's bucket and waits when the bucket is empty. Concurrency stays: threads run in
-  parallel up to the bucket, never past it.
+- ``before-send.<service>`` (registered first there, so it runs before the generic ``before-send``
+  handlers: moto's own, the stand-in of ``devtools.throttle``; only a handler registered for one
+  operation, ``before-send.ecs.UpdateService``, runs earlier): every HTTP attempt, retries included,
+  takes a token of its group's bucket and waits when the bucket is empty. Concurrency stays: threads
+  run in parallel up to the bucket, never past it.
 - ``needs-retry.<service>``: a throttled answer (botocore's own throttling detector: ``Throttling``,
   ``ThrottlingException``, ``RequestLimitExceeded``, ``SlowDown``, ...) halves the group's refill
   rate for a while (it recovers by 1% of the quota per success) and is retried after an exponential
