@@ -23,11 +23,12 @@ PERMISSIONS = ("sts:GetCallerIdentity",)
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.@=+-]{1,128}$")
 
 
-def make_factory(region: str) -> Any:
-    """The AWS client factory of a command (tests replace this to inject stubbed clients)."""
+def make_factory(region: str, rate_limits: Any = None) -> Any:
+    """The AWS client factory of a command, paced by the config's ``api_rate_limits`` (tests
+    replace this to inject stubbed clients)."""
     from ecs_exec.aws import ClientFactory
 
-    return ClientFactory(region)
+    return ClientFactory(region, rate_limits=rate_limits)
 
 
 def _grace(text: str) -> int:
@@ -108,7 +109,7 @@ def _events_file_option(fn: Any) -> Any:
 def _connect(spec: Any) -> Any:
     from ecs_exec.aws import verify_account
 
-    factory = make_factory(spec.region)
+    factory = make_factory(spec.region, spec.api_rate_limits)
     verify_account(factory, spec.account_id)
     return factory
 

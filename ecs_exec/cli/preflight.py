@@ -51,7 +51,12 @@ def preflight(
         raise InvalidValueError("give exactly one of --service or --task")
     spec = load_config(env, config)
     report = run_preflight(
-        spec, ClientFactory(spec.region), cluster, service=service, task=task, container=container
+        spec,
+        ClientFactory(spec.region, rate_limits=spec.api_rate_limits),
+        cluster,
+        service=service,
+        task=task,
+        container=container,
     )
     text = None
     if output == "table":

@@ -91,7 +91,9 @@ def _connect(spec: EnvironmentSpec, assume_role: bool) -> tuple[ClientFactory, A
     from ecs_exec.aws import ClientFactory
     from reconciler.windows.identity import window_session
 
-    return window_session(ClientFactory(spec.region), spec, assume_role=assume_role)
+    return window_session(
+        ClientFactory(spec.region, rate_limits=spec.api_rate_limits), spec, assume_role=assume_role
+    )
 
 
 def _now() -> datetime:

@@ -133,7 +133,9 @@ class IamOracle:
     def __init__(self, factory: ClientFactory, simulator: Any = None) -> None:
         self._factory = factory
         if simulator is None:
-            simulator = ClientFactory(factory.region, session=factory.session, max_attempts=1).client("iam")
+            simulator = ClientFactory(
+                factory.region, session=factory.session, max_attempts=1, pacer=factory.pacer
+            ).client("iam")
         self._simulator: Any = simulator or None
         self._simulator_error: str | None = None if self._simulator else "disabled"
         self._policies: dict[str, list[Policy] | str] = {}
