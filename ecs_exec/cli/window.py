@@ -19,6 +19,7 @@ import click
 
 from ecs_exec.cli.common import (
     WHOLE_NUMBER,
+    cluster_option,
     env_options,
     stop_tasks_default,
     stop_tasks_option,
@@ -49,9 +50,7 @@ def _target_options(fn: F) -> F:
     fn = click.option(
         "--service", "service", required=True, help="ECS service name (need not be in the config)."
     )(fn)
-    fn = click.option(
-        "--cluster", "cluster", required=True, help="ECS cluster name (must be in the config)."
-    )(fn)
+    fn = cluster_option(required=True, help="ECS cluster name (must be in the config).")(fn)
     return fn
 
 
@@ -93,7 +92,9 @@ def _connect(spec: EnvironmentSpec, assume_role: bool) -> tuple[ClientFactory, A
     from ecs_exec.aws import ClientFactory
     from reconciler.windows.identity import window_session
 
-    return window_session(ClientFactory(spec.region), spec, assume_role=assume_role)
+    return window_session(
+        ClientFactory(spec.region, rate_limits=spec.api_rate_limits), spec, assume_role=assume_role
+    )
 
 
 def _now() -> datetime:

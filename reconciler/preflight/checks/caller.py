@@ -7,7 +7,7 @@ from generator.permissions import (
     OPERATOR_EXEC_ACTIONS,
     OPERATOR_KMS_ACTIONS,
 )
-from reconciler.iam_eval import Decision
+from iampolicy import Decision
 from reconciler.preflight.checks.verdict import iam_outcome
 from reconciler.preflight.context import Context, worst
 from reconciler.preflight.iam import Answer

@@ -13,7 +13,7 @@ from generator.permissions import (
     TASK_ROLE_S3_OBJECT_ACTIONS,
     TASK_ROLE_SSM_ACTIONS,
 )
-from reconciler.iam_eval import Decision, evaluate, parse_policy
+from iampolicy import Decision, evaluate, parse_policy
 from reconciler.preflight.checks.verdict import iam_outcome
 from reconciler.preflight.context import AGENT_CONTEXT, PROBE_STREAM, Context
 from reconciler.preflight.model import Outcome, fail, passed, skip, warn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reconciler.iam_eval import Decision
+from iampolicy import Decision
 from reconciler.preflight.context import worst
 from reconciler.preflight.iam import Answer
 from reconciler.preflight.model import Outcome, fail, passed, warn
