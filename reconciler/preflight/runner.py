@@ -65,6 +65,7 @@ def run_preflight(
     container: str | None = None,
     tools: Tools | None = None,
     iam: IamOracle | None = None,
+    checks: tuple[Check, ...] = CHECKS,
 ) -> Report:
     """Check ``cluster`` plus ``service`` or ``task`` (exactly one) and return the report.
 
@@ -74,6 +75,8 @@ def run_preflight(
         factory: AWS clients of the environment's region.
         tools: how to find ``aws`` / ``session-manager-plugin`` (default: PATH and subprocess).
         iam: the IAM oracle (default: simulator when available, else static evaluation).
+        checks: the checks to run, in order (default: all of :data:`~.checks.CHECKS`; ``ecs-exec
+            shell`` runs the few that make a session fail at once).
 
     Raises:
         InvalidValueError: the cluster is not in the config, or not exactly one of service/task (exit 4).
@@ -99,7 +102,7 @@ def run_preflight(
             f"not checked: the credentials are for account {identity['Account']} (see caller.identity)"
         )
     results = []
-    for check in CHECKS:
+    for check in checks:
         outcome = _run_one(check, ctx)
         results.append(CheckResult(check.id, check.group, outcome.status, outcome.reason, outcome.fix))
     described: dict[str, Any] = (
