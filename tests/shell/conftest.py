@@ -56,7 +56,8 @@ class ShellWorld:
             return []
         return [json.loads(line) for line in self.hooks_log.read_text().splitlines() if line.strip()]
 
-    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
+    def start(self, *args: str, new_session: bool = False, **env: str) -> subprocess.Popen[str]:
+        """Start ``ecs-exec shell`` (``new_session``: in a process group of its own, like a terminal's job)."""
         return subprocess.Popen(
             [str(BIN / "ecs-exec"), "shell", *args],
             env={**self.env, **env},
@@ -64,7 +65,17 @@ class ShellWorld:
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
+            start_new_session=new_session,
         )
+
+    def wait_for_signal(self, name: str, timeout: float = 30) -> None:
+        """Poll until the stand-in recorded receiving signal ``name``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(r.get("signal") == name for r in self.records()):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"the stand-in never got {name}: {self.records()}")
 
     def run(self, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
