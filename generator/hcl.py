@@ -41,11 +41,22 @@ def hcl_str(value: object) -> str:
     return f'"{hcl_escape(value)}"'
 
 
+class Raw(str):
+    """An already rendered HCL expression: :func:`hcl_value` emits it as is."""
+
+    __slots__ = ()
+
+
 def hcl_value(value: object) -> str:
     """A scalar as an HCL literal: ``None`` -> ``null``, bool -> ``true``/``false``, numbers as is,
-    everything else a quoted, escaped string."""
+    a list or tuple of scalars as a one-line list, :class:`Raw` as is, everything else a quoted,
+    escaped string."""
     if value is None:
         return "null"
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return hcl_list(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

@@ -14,9 +14,21 @@ one applies, its condition (``condition``). The scopes, as rendered:
 - ``kms_keys``: the exec KMS key ARNs.
 - ``window_schedules``: ``schedule/<schedule group>/*``.
 - ``scheduler_role``: the EventBridge Scheduler role ARN.
+- ``window_event_streams``: ``<exec-log-group-arn>:log-stream:<windows.events_stream_name>`` of each
+  cluster (the ``log-stream`` resource type of CloudWatch Logs in the Service Authorization Reference).
+- ``windowed_services`` / ``never_services`` / ``always_services``: ``service/<cluster>/*`` of the
+  clusters in that exec mode; ``window_services`` / ``window_tasks``: services / tasks of the
+  ``windowed`` and ``never`` clusters (where windows are opened, or closed by ``sweep``).
 
 Conditions: ``in_env_clusters`` (``ArnEquals ecs:cluster`` = the environment's cluster ARNs),
-``passed_to_scheduler`` (``StringEquals iam:PassedToService`` = ``scheduler.amazonaws.com``).
+``passed_to_scheduler`` (``StringEquals iam:PassedToService`` = ``scheduler.amazonaws.com``),
+``exec_off`` (``StringEquals ecs:enable-execute-command`` = ``"false"``: the key is typed String),
+``window_tag_keys`` (``ForAllValues:StringLike aws:TagKeys`` = ``ecs-exec:window-*`` and
+``Null aws:TagKeys`` = ``false``: ``ForAllValues`` alone is true for a request without tag keys,
+IAM User Guide, "Single-valued vs. multivalued condition keys").
+
+A role limits *itself* with these Allow statements (conditioned or scoped); the only Deny on
+``ecs:enable-execute-command`` is the guard's, which lists every action that takes the key.
 """
 
 from __future__ import annotations
@@ -111,28 +123,51 @@ OPERATOR_ACTIONS = frozenset(
 
 # ---- guard policy: only the exec-window role may turn exec on ----
 
-#: Denied when ``ecs:enable-execute-command`` is ``true`` (Bool condition).
-GUARD_DENIED_ACTIONS = ("ecs:CreateService", "ecs:RunTask", "ecs:UpdateService")
+#: Every ECS action that can start a task or service with exec on: the Service Authorization
+#: Reference for Amazon ECS lists the condition key ``ecs:enable-execute-command`` on CreateService,
+#: UpdateService, RunTask, StartTask, CreateDaemon and UpdateDaemon
+#: (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+#: IAM accepts the daemon actions in a policy even where the Terraform provider does not model the API.
+#: Denied when the key is ``"true"``. A Deny without ``IfExists`` lets a request that omits the
+#: parameter through, which is right: absent means off.
+GUARD_DENIED_ACTIONS = (
+    "ecs:CreateDaemon",
+    "ecs:CreateService",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:UpdateDaemon",
+    "ecs:UpdateService",
+)
 GUARD_CONDITION_KEY = "ecs:enable-execute-command"
+#: The key is typed **String** in the Service Authorization Reference, so it is compared with a
+#: String operator (``Bool`` is for Boolean-typed keys; IAM policy elements: condition operators,
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+GUARD_CONDITION_OPERATOR = "StringEquals"
 
 # ---- exec-window role ----
 
+#: Exactly the actions the window code calls (``reconciler.windows.PERMISSIONS``; a test fails in
+#: either direction). Not granted: ``logs:GetLogEvents`` (transcripts are not the window's to read),
+#: ``kms:Decrypt`` / ``kms:GenerateDataKey`` (``PutLogEvents`` into a KMS-encrypted group needs no
+#: KMS permission of the caller: CloudWatch Logs uses the key as its service principal, "Encrypt log
+#: data in CloudWatch Logs using AWS KMS",
+#: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html), and
+#: ``sts:GetCallerIdentity`` (needs no permission: STS API reference, GetCallerIdentity).
 WINDOW_ROLE_STATEMENTS = (
     Statement(
-        "EcsInEnvironmentClusters",
-        (
-            "ecs:DescribeClusters",
-            "ecs:DescribeServices",
-            "ecs:DescribeTasks",
-            "ecs:ListTagsForResource",
-            "ecs:StopTask",
-            "ecs:TagResource",
-            "ecs:UntagResource",
-            "ecs:UpdateService",
-        ),
-        "env_ecs_resources",
+        "ReadEnvironmentServicesAndTasks", ("ecs:DescribeServices", "ecs:DescribeTasks"), "env_ecs_resources"
     ),
     Statement("ListInEnvironmentClusters", ("ecs:ListServices", "ecs:ListTasks"), "any", "in_env_clusters"),
+    # Turning exec on (and off) only where windows exist: the services of `windowed` clusters.
+    Statement("OpenAndCloseWindowsInWindowedClusters", ("ecs:UpdateService",), "windowed_services"),
+    # `sweep` turns exec off in `never` clusters: there only with ecs:enable-execute-command = "false".
+    Statement("TurnExecOffInNeverClusters", ("ecs:UpdateService",), "never_services", "exec_off"),
+    # Tags only with the window's own keys (aws:TagKeys: IAM condition keys, "Controlling access
+    # based on tag keys"; ECS TagResource/UntagResource support it per the Service Authorization Reference).
+    Statement(
+        "WindowTagsOnly", ("ecs:TagResource", "ecs:UntagResource"), "window_services", "window_tag_keys"
+    ),
+    Statement("StopTasksThatStillAllowExec", ("ecs:StopTask",), "window_tasks"),
     Statement(
         "WindowSchedules",
         (
@@ -143,15 +178,10 @@ WINDOW_ROLE_STATEMENTS = (
         ),
         "window_schedules",
     ),
-    Statement("ListSchedules", ("scheduler:ListSchedules",), "any"),
     Statement("PassSchedulerRole", ("iam:PassRole",), "scheduler_role", "passed_to_scheduler"),
-    Statement(
-        "WindowEventsInExecLogGroups",
-        ("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:PutLogEvents"),
-        "exec_log_groups",
-    ),
-    Statement("ExecKeys", ("kms:Decrypt", "kms:GenerateDataKey"), "kms_keys"),
-    Statement("WhoAmI", ("sts:GetCallerIdentity",), "any"),
+    Statement("FindWindowEventsStream", ("logs:DescribeLogStreams",), "exec_log_groups"),
+    # Writes only to the window-events stream of each exec log group, never into a transcript.
+    Statement("WriteWindowEventsOnly", ("logs:CreateLogStream", "logs:PutLogEvents"), "window_event_streams"),
 )
 WINDOW_ROLE_ACTIONS = _actions(WINDOW_ROLE_STATEMENTS)
 
@@ -173,28 +203,23 @@ DRIFT_ROLE_STATEMENTS = (
             "ecs:DescribeServices",
             "ecs:DescribeTasks",
             "ecs:StopTask",
-            "ecs:UntagResource",
             "ecs:UpdateCluster",
-            "ecs:UpdateService",
         ),
         "env_ecs_resources",
     ),
     Statement("ListInEnvironmentClusters", ("ecs:ListServices", "ecs:ListTasks"), "any", "in_env_clusters"),
+    # Exec may only be turned off, except in `always` clusters (where the desired state is on).
+    Statement("TurnExecOffInWindowedAndNeverClusters", ("ecs:UpdateService",), "window_services", "exec_off"),
+    Statement("KeepExecOnInAlwaysClusters", ("ecs:UpdateService",), "always_services"),
+    Statement("RemoveWindowTagsOnly", ("ecs:UntagResource",), "window_services", "window_tag_keys"),
     Statement(
         "ReadAccountWide",
         ("ecs:ListClusters", "kms:ListAliases", "logs:DescribeLogGroups"),
         "any",
     ),
-    Statement(
-        "ExecLogGroups",
-        (
-            "logs:CreateLogStream",
-            "logs:DescribeLogStreams",
-            "logs:PutLogEvents",
-            "logs:PutRetentionPolicy",
-        ),
-        "exec_log_groups",
-    ),
+    Statement("ExecLogGroups", ("logs:DescribeLogStreams", "logs:PutRetentionPolicy"), "exec_log_groups"),
+    # Closing a window records a `closed` event: writes only to the window-events stream.
+    Statement("WriteWindowEventsOnly", ("logs:CreateLogStream", "logs:PutLogEvents"), "window_event_streams"),
     Statement("ReadExecKeys", ("kms:DescribeKey",), "kms_keys"),
     Statement(
         "ExpiredWindowSchedules", ("scheduler:DeleteSchedule", "scheduler:GetSchedule"), "window_schedules"
@@ -204,6 +229,55 @@ DRIFT_ROLE_ACTIONS = _actions(DRIFT_ROLE_STATEMENTS)
 
 #: Resource scopes and conditions the statements may name (locals of ``modules/ecs-exec-access``).
 SCOPES = frozenset(
-    {"env_ecs_resources", "any", "exec_log_groups", "kms_keys", "window_schedules", "scheduler_role"}
+    {
+        "env_ecs_resources",
+        "any",
+        "exec_log_groups",
+        "window_event_streams",
+        "kms_keys",
+        "window_schedules",
+        "scheduler_role",
+        "windowed_services",
+        "never_services",
+        "always_services",
+        "window_services",
+        "window_tasks",
+    }
 )
-CONDITIONS = frozenset({"in_env_clusters", "passed_to_scheduler"})
+#: Scopes that are empty when no cluster is in the exec mode they cover: a statement on one of them
+#: is rendered only when its list is not empty (IAM refuses a statement without a resource).
+OPTIONAL_SCOPES = frozenset(
+    {"windowed_services", "never_services", "always_services", "window_services", "window_tasks"}
+)
+CONDITIONS = frozenset({"in_env_clusters", "passed_to_scheduler", "exec_off", "window_tag_keys"})
+#: The prefix of every exec-window tag key (``reconciler.window_tags.TAG_PREFIX``): the only tag
+#: keys the window and drift roles may set or remove (``aws:TagKeys``).
+WINDOW_TAG_KEY_PATTERN = "ecs-exec:window-*"
+
+# ---- service control policy (terraform/scp/<env>/, optional) ----
+
+#: Denied on the exec-window, drift, scheduler and operator roles to everyone but the deployer: a
+#: role that is exempt from the SCP (or trusted by the window role) cannot be made or changed by
+#: anyone else, nor passed to a service (IAM actions: Service Authorization Reference for IAM).
+SCP_PROTECTED_ROLE_ACTIONS = (
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PassRole",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+)
+#: Denied on the guard policy to everyone but the deployer.
+SCP_PROTECTED_POLICY_ACTIONS = (
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+)

@@ -28,8 +28,9 @@ from pathlib import Path
 import jinja2
 
 from generator import permissions
-from generator.hcl import FILTERS, hcl_escape, hcl_str
+from generator.hcl import FILTERS, Raw, hcl_escape, hcl_str
 from generator.spec import EnvironmentSpec
+from generator.spec_trust import Trust, drift_trust, trust_for, window_sweep_trust
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(FILTERS)
     env.globals["permissions"] = permissions
+    env.globals["raw"] = Raw
     return env
 
 
@@ -142,7 +144,7 @@ class OperatorView:
     ``aws_iam_role_policy``; ``kms_key_arns`` the HCL expressions of its clusters' exec keys."""
 
     name: str
-    trusted_principal_arns: tuple[str, ...]
+    trust: Trust
     cluster_names: tuple[str, ...]
     container_names: tuple[str, ...]
     resource_name: str
@@ -225,7 +227,7 @@ def _operators(spec: EnvironmentSpec, clusters: tuple[ClusterView, ...]) -> tupl
         out.append(
             OperatorView(
                 name=op.name,
-                trusted_principal_arns=tuple(sorted(set(op.trusted_principals))),
+                trust=trust_for(op.trusted_principals, require_mfa=spec.access.require_mfa),
                 cluster_names=names,
                 container_names=tuple(sorted(set(op.containers))),
                 resource_name=resource_name,
@@ -269,12 +271,21 @@ def render_env(spec: EnvironmentSpec, source: str) -> dict[str, str]:
         "clusters": clusters,
         "operators": _operators(spec, clusters),
         "task_roles": created_task_roles(spec),
+        "sweep_trust": window_sweep_trust(
+            spec.windows.sweep_principals,
+            operators=len(spec.access.operators),
+            require_mfa=spec.access.require_mfa,
+        ),
+        "drift_trust": drift_trust(spec.drift),
         "tags": dict(sorted(spec.tags.items())),
     }
     base = f"envs/{spec.environment}"
     files = {f"{base}/{name}": _render(f"env/{name}.j2", **context) for name in ENV_FILES}
     for variant in sorted({c.source for c in clusters}, key=lambda v: v.name):
         files.update(render_cluster_module(variant))
+    from generator.render_scp import render_scp  # imports this module's environment()
+
+    files.update(render_scp(spec, source))
     return files
 
 

@@ -17,6 +17,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from generator.spec_trust import DriftSpec, ScpSpec, check_principals
+
 ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
 # ECS cluster / service names: up to 255 letters, digits, hyphens, underscores.
@@ -175,7 +177,11 @@ class OperatorSpec(_Strict):
     name: ROLE_NAME = Field(description="IAM role name of the operator role.")
     trusted_principals: list[str] = Field(
         default_factory=list,
-        description="Principal ARNs allowed to assume the role; empty means the account root.",
+        description=(
+            "Principal ARNs allowed to assume the role (ARN patterns with '*' become ArnLike aws:PrincipalArn); "
+            "empty or the account root: IAM users of the account naming themselves "
+            "(sts:SourceIdentity = ${aws:username}), refused when production."
+        ),
     )
     clusters: list[str] = Field(default_factory=lambda: ["*"], description="Cluster names, or ['*'] for all.")
     containers: list[CONTAINER_NAME] = Field(
@@ -185,10 +191,15 @@ class OperatorSpec(_Strict):
     @field_validator("trusted_principals")
     @classmethod
     def _principals(cls, v: list[str]) -> list[str]:
-        for arn in v:
-            if not PRINCIPAL_ARN_RE.match(arn):
-                raise ValueError(f"{arn!r} is not an IAM principal ARN")
-        return v
+        return principal_arns(v)
+
+
+def principal_arns(v: list[str]) -> list[str]:
+    """Validate a list of principal ARNs (or ARN patterns); raises ValueError naming the bad one."""
+    for arn in v:
+        if not PRINCIPAL_ARN_RE.match(arn):
+            raise ValueError(f"{arn!r} is not an IAM principal ARN")
+    return v
 
 
 class AccessSpec(_Strict):
@@ -204,6 +215,14 @@ class AccessSpec(_Strict):
         description="Longest window, counted from the opening (minutes); at most 90 days (the audit's CloudTrail history).",
     )
     operators: list[OperatorSpec] = Field(default_factory=list)
+    require_mfa: bool = Field(
+        default=False,
+        description="IAM users assuming the operator and exec-window roles must have signed in with MFA (aws:MultiFactorAuthPresent).",
+    )
+    scp: ScpSpec = Field(
+        default_factory=ScpSpec,
+        description="Optional service control policy covering every principal, not only the guarded roles.",
+    )
     guard_attach_to_roles: list[ROLE_NAME] = Field(
         default_factory=list,
         description=(
@@ -239,6 +258,29 @@ class WindowsSpec(_Strict):
         default="exec-windows",
         description="Log stream (in each exec log group) of window events (no ':' or '*').",
     )
+    sweep_principals: list[str] = Field(
+        default_factory=list,
+        description="Principal ARNs (e.g. the cron host's role) that run `exec-window sweep`: also trusted by the exec-window role.",
+    )
+
+    alarm_topic_arn: str | None = Field(
+        default=None,
+        description="SNS topic ARN the dead-letter alarm notifies; absent: a topic <dead_letter_queue_name>-alarm is rendered.",
+    )
+
+    @field_validator("alarm_topic_arn")
+    @classmethod
+    def _topic(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(
+            r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?", v
+        ):
+            raise ValueError("must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")
+        return v
+
+    @field_validator("sweep_principals")
+    @classmethod
+    def _sweep(cls, v: list[str]) -> list[str]:
+        return principal_arns(v)
 
 
 class ServiceSpec(_Strict):
@@ -295,6 +337,7 @@ class EnvironmentSpec(_Strict):
     access: AccessSpec = Field(default_factory=AccessSpec)
     windows: WindowsSpec
     drift_role_name: ROLE_NAME = Field(description="Least-privilege role of the nightly drift job.")
+    drift: DriftSpec = Field(default_factory=DriftSpec, description="Who may assume the drift role.")
     clusters: list[ClusterSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -312,6 +355,7 @@ class EnvironmentSpec(_Strict):
             for c in op.clusters:
                 if c != "*" and c not in names:
                     raise ValueError(f"access.operators[{i}].clusters: unknown cluster {c!r}")
+        self._trust_rules()
         s3 = self.exec_logging.s3
         if s3 is not None:
             for cl in self.clusters:
@@ -383,6 +427,27 @@ class EnvironmentSpec(_Strict):
                     f"{self.partition}/{self.region} (ECS exec and CloudWatch Logs use a key of their own region)"
                 )
         return self
+
+    def _trust_rules(self) -> None:
+        """The root rule of :mod:`generator.spec_trust` on every principal list of the config."""
+        acct, prod = self.account_id, self.production
+        for i, op in enumerate(self.access.operators):
+            check_principals(
+                f"access.operators[{i}].trusted_principals", op.trusted_principals,
+                account_id=acct, production=prod, allow_empty=False,
+            )  # fmt: skip
+        check_principals(
+            "windows.sweep_principals", self.windows.sweep_principals, account_id=acct, production=prod
+        )
+        if self.access.scp.enabled and not self.access.scp.deployer_principals:
+            raise ValueError(
+                "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
+            )
+        drift = self.drift
+        check_principals(
+            "drift.trusted_principals", drift.trusted_principals, account_id=acct, production=prod,
+            allow_empty=drift.github_oidc is not None,
+        )  # fmt: skip
 
     def _unique_roles(self) -> None:
         """Every role this root creates (operators, window, scheduler, drift, created task roles) has a

@@ -1,20 +1,35 @@
 """Who opens a window: run as the exec-window role, carrying the person as the source identity.
 
 The guard policy lets only the exec-window role turn exec on. An operator's own credentials are
-used once, for STS ``GetCallerIdentity`` and ``AssumeRole`` on ``spec.window_role_arn`` with
-``SourceIdentity`` = the person (so CloudTrail names them on every call the role makes); every
-later call uses the role's session. A caller that already is the role is used as is.
+used once, for STS ``GetCallerIdentity`` and ``AssumeRole`` on ``spec.window_role_arn``; every
+later call uses the role's session, and CloudTrail names the person (the source identity) on each.
+A caller that already is the role is used as is.
+
+Source identity and role chaining (IAM User Guide, "Monitor and control actions taken with assumed
+roles", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html):
+once set on a role session the source identity cannot be changed, it carries over to every chained
+session, and STS refuses a chained ``AssumeRole`` that sets a *different* one. STS offers no call
+that reads the caller's own source identity, so:
+
+- an IAM user (or any caller that is not a role session) cannot carry one: ``SourceIdentity`` is set
+  to the person (the last part of the caller's ARN);
+- a role session (an operator role, an SSO permission set) may carry one (set when it assumed the
+  operator role, or by its identity provider): ``AssumeRole`` is called *without* ``SourceIdentity``,
+  so the carried value passes on (``AssumeRole``'s answer names it). When the session carries none,
+  the exec-window role's trust (``Null sts:SourceIdentity = false``) refuses that call with
+  AccessDenied, and it is repeated once with ``SourceIdentity`` = the person.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ecs_exec.aws import ClientFactory, describe_error, verify_account
+from ecs_exec.aws import ClientFactory, describe_error, error_code, verify_account
 from ecs_exec.errors import AwsError
 from generator.spec import EnvironmentSpec
 
@@ -61,14 +76,26 @@ def is_role_session(arn: str, role_name: str) -> bool:
     )
 
 
+def _assume(
+    factory: ClientFactory, spec: EnvironmentSpec, person: str, *, set_source: bool
+) -> dict[str, Any]:
+    params = {"RoleArn": spec.window_role_arn, "RoleSessionName": person}
+    if set_source:
+        params["SourceIdentity"] = person
+    return dict(factory.client("sts").assume_role(**params))
+
+
 def window_session(
     factory: ClientFactory, spec: EnvironmentSpec, *, assume_role: bool = True
 ) -> tuple[ClientFactory, Actor]:
     """A client factory running as the exec-window role, and the person behind it.
 
     Follows STS ``GetCallerIdentity`` (checks the config's ``account_id``) and ``AssumeRole``
-    (``RoleArn`` = ``spec.window_role_arn``, ``SourceIdentity`` and ``RoleSessionName`` = the person).
-    With ``assume_role=False``, or when the caller already is the role, ``factory`` is returned.
+    (``RoleArn`` = ``spec.window_role_arn``, ``RoleSessionName`` = the person; ``SourceIdentity`` as
+    the module docstring says: left out for a role session, which keeps its own). The actor's
+    ``source_identity`` is the one the new session carries (``AssumeRole``'s ``SourceIdentity``),
+    else the person. With ``assume_role=False``, or when the caller already is the role,
+    ``factory`` is returned.
 
     Raises:
         AwsError: no credentials, wrong account, or AssumeRole refused (exit 5).
@@ -78,21 +105,26 @@ def window_session(
     person = source_identity_for(caller)
     if not assume_role or is_role_session(caller, spec.windows.role_name):
         return factory, Actor(arn=caller, source_identity=person)
+    chained = ":assumed-role/" in caller
     try:
-        creds = factory.client("sts").assume_role(
-            RoleArn=spec.window_role_arn,
-            RoleSessionName=person,
-            SourceIdentity=person,
-        )["Credentials"]
+        try:
+            answer = _assume(factory, spec, person, set_source=not chained)
+        except ClientError as exc:
+            if not chained or error_code(exc) != "AccessDenied":
+                raise
+            # The session carries no source identity and the trust requires one: set it.
+            answer = _assume(factory, spec, person, set_source=True)
     except (ClientError, BotoCoreError) as exc:
         raise AwsError(
             f"cannot assume the exec-window role {spec.window_role_arn}: {describe_error(exc)}",
             hint="operators need sts:AssumeRole and sts:SetSourceIdentity on it",
         ) from None
+    creds = answer["Credentials"]
     session = boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
         region_name=factory.region,
     )
-    return factory.with_session(session), Actor(arn=caller, source_identity=person, role_assumed=True)
+    carried = answer.get("SourceIdentity") or person
+    return factory.with_session(session), Actor(arn=caller, source_identity=carried, role_assumed=True)

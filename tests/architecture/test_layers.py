@@ -24,7 +24,6 @@ MAX_LINES = 450
 BEING_SPLIT = {
     "generator/spec.py",
     "reconciler/preflight/checks.py",
-    "tfrunner/runner.py",
 }
 
 

@@ -97,10 +97,70 @@ BAD = {
     "operator-principal-not-arn": (
         "stg.yaml",
         STG.replace(
-            "- arn:aws:iam::111122223333:root\n      clusters: [payments]",
+            "- arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PaymentsOncall_*\n"
+            "      clusters: [payments]",
             "- alice\n      clusters: [payments]",
         ),
         "access.operators[1].trusted_principals: 'alice' is not an IAM principal ARN",
+    ),
+    # The root rule (generator/spec_trust.py): production names its principals.
+    "root-in-production": (
+        "prd.yaml",
+        PRD.replace(
+            "- arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_EcsExecOperators_5f1e2d3c4b5a6978",
+            "- arn:aws:iam::444455556666:root",
+        ),
+        "access.operators[0].trusted_principals: the account root is refused in a production environment",
+    ),
+    "empty-principals-in-production": (
+        "prd.yaml",
+        PRD.replace(
+            "      trusted_principals:\n        - arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_EcsExecOperators_5f1e2d3c4b5a6978\n",
+            "",
+        ),
+        "access.operators[0].trusted_principals: the account root is refused in a production environment",
+    ),
+    "drift-root-in-production": (
+        "prd.yaml",
+        PRD.replace(
+            "drift:\n  github_oidc:\n",
+            "drift:\n  trusted_principals: [arn:aws:iam::444455556666:root]\n  github_oidc:\n",
+        ),
+        "drift.trusted_principals: the account root is refused in a production environment",
+    ),
+    "drift-unbound-in-production": (
+        "prd.yaml",
+        PRD.replace(
+            "drift:\n  github_oidc:\n    repository: acme/ecs-exec-operator\n    environment: prd\n", ""
+        ),
+        "drift.trusted_principals: the account root is refused in a production environment",
+    ),
+    "sweep-root-in-production": (
+        "prd.yaml",
+        PRD.replace(
+            "- arn:aws:iam::444455556666:role/ecs-exec-sweeper-prd", "- arn:aws:iam::444455556666:root"
+        ),
+        "windows.sweep_principals: the account root is refused in a production environment",
+    ),
+    "pattern-of-another-account": (
+        "stg.yaml",
+        STG.replace(
+            "arn:aws:iam::111122223333:role/aws-reserved", "arn:aws:iam::999999999999:role/aws-reserved"
+        ),
+        "must be of this account (111122223333)",
+    ),
+    "alarm-topic-not-an-arn": (
+        "prd.yaml",
+        PRD.replace(
+            "alarm_topic_arn: arn:aws:sns:eu-west-1:444455556666:platform-oncall-prd",
+            "alarm_topic_arn: platform-oncall",
+        ),
+        "windows.alarm_topic_arn: must be an SNS topic ARN",
+    ),
+    "github-repository-malformed": (
+        "stg.yaml",
+        STG.replace("repository: acme/ecs-exec-operator", "repository: acme"),
+        "drift.github_oidc.repository: must be a GitHub owner/repository",
     ),
 }
 

@@ -19,6 +19,7 @@ from generator.render import (
     render_cluster_module,
     render_env,
 )
+from generator.render_scp import SCP_FILES
 from generator.spec import EnvironmentSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +31,12 @@ def test_file_set_and_headers(rendered: dict[str, str]) -> None:
     used = {"ecs-exec-cluster", "ecs-exec-cluster-s3"}  # stg: CloudWatch only; prd, local: also S3
     expected = {f"modules/{m}/{f}" for m in (*MODULES, *used) for f in MODULE_FILES}
     expected |= {f"envs/{e}/{f}" for e in ENVS for f in ENV_FILES}
+    expected |= {f"scp/prd/{f}" for f in SCP_FILES}  # access.scp.enabled only in prd
     assert set(rendered) == expected
     for rel, text in rendered.items():
         first = text.splitlines()[0]
         assert GENERATED_MARKER in first and "do not edit by hand" in first, rel
-        if rel.startswith("envs/"):
+        if rel.startswith(("envs/", "scp/")):
             assert f"from config/{rel.split('/')[1]}.yaml" in first
         else:
             assert "from generator/templates/modules/" in first
@@ -209,8 +211,18 @@ def test_guard_operator_and_scheduler_policies() -> None:
     text = render_modules()[ACCESS]
     guard = statement(block(text, 'resource "aws_iam_policy" "guard" {'), "OnlyTheExecWindowRoleTurnsExecOn")
     assert attr(guard, "Effect") == '"Deny"'
-    assert actions(guard) == ["ecs:CreateService", "ecs:RunTask", "ecs:UpdateService"]
-    assert attr(guard, "Condition") == '{ Bool = { "ecs:enable-execute-command" = "true" } }'
+    # Every action the Service Authorization Reference lists with ecs:enable-execute-command, and the
+    # String operator its type calls for (never Bool).
+    assert actions(guard) == [
+        "ecs:CreateDaemon",
+        "ecs:CreateService",
+        "ecs:RunTask",
+        "ecs:StartTask",
+        "ecs:UpdateDaemon",
+        "ecs:UpdateService",
+    ]
+    assert attr(guard, "Condition") == '{ StringEquals = { "ecs:enable-execute-command" = "true" } }'
+    assert not re.search(r'Bool\w* = \{ "ecs:enable-execute-command"', text)
     # Guard attached to every operator role and to the configured extra roles.
     assert "policy_arn = aws_iam_policy.guard.arn" in block(
         text, 'resource "aws_iam_role_policy_attachment" "operator_guard" {'
@@ -219,10 +231,36 @@ def test_guard_operator_and_scheduler_policies() -> None:
         "toset(var.guard.attach_to_roles)"
     )
 
-    for role, sid in (("operator", "PeopleNamingThemselves"), ("window", "OperatorsNamingThemselves")):
-        trust = statement(block(text, f'resource "aws_iam_role" "{role}" {{'), sid)
-        assert actions(trust) == ["sts:AssumeRole", "sts:SetSourceIdentity"]
-        assert attr(trust, "Condition") == '{ Null = { "sts:SourceIdentity" = "false" } }'
+    # Trust: every role's policy comes from the one expression that applies the root rule.
+    for role, key in (("operator", '"operator/${each.key}"'), ("window", '"window"'), ("drift", '"drift"')):
+        assert attr(block(text, f'resource "aws_iam_role" "{role}" {{'), "assume_role_policy") == (
+            f"local.trust_policies[{key}]"
+        )
+    start = text.index("  trust_policies = {")
+    trusts = text[start : text.index("\n}\n", start)]
+    # The account root appears only in statements whose condition says who: IAM users naming
+    # themselves, or aws:PrincipalArn patterns.
+    for sid in ("PrincipalsByArn", "IamUsersOfThisAccountNamingThemselves"):
+        st = statement(trusts, sid)
+        assert attr(st, "Principal") == "{ AWS = local.account_root_arn }"
+    assert '{ ArnLike = { "aws:PrincipalArn" = t.principal_arn_patterns } }' in statement(
+        trusts, "PrincipalsByArn"
+    )
+    users = statement(trusts, "IamUsersOfThisAccountNamingThemselves")
+    assert '{ StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } }' in users
+    assert '"aws:MultiFactorAuthPresent" = "true"' in users
+    assert trusts.count("local.account_root_arn") == 2
+    oidc = statement(trusts, "GithubActionsEnvironment")
+    assert attr(oidc, "Principal") == "{ Federated = local.github_provider_arn }"
+    assert '"${local.github_oidc_host}:sub" = try(t.github_oidc.subject, "")' in oidc
+    assert '"${local.github_oidc_host}:aud" = "sts.amazonaws.com"' in oidc
+    assert attr(text, "github_provider_arn") == (
+        '"arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.github_oidc_host}"'
+    )
+    assert attr(block(text, 'resource "aws_iam_openid_connect_provider" "github" {'), "count") == (
+        "var.drift_trust.create_github_oidc_provider ? 1 : 0"
+    )
+    assert 'data "aws_iam' not in text and 'data "aws_organizations' not in text
 
     # The operator policies are in the roots (operators.tf): the module only names the roles.
     assert 'resource "aws_iam_role_policy" "operator"' not in text
@@ -238,9 +276,18 @@ def test_guard_operator_and_scheduler_policies() -> None:
         block(text, 'resource "aws_iam_role_policy" "scheduler" {'), "TurnExecOffInEnvironmentClusters"
     )
     assert actions(off) == ["ecs:UpdateService"] and attr(off, "Resource") == "local.service_arns"
-    assert '"ecs:enable-execute-command" = "false"' in off
+    assert attr(off, "Condition") == '{ StringEquals = { "ecs:enable-execute-command" = "false" } }'
     dlq = block(text, 'resource "aws_sqs_queue" "dead_letter" {')
     assert attr(dlq, "sqs_managed_sse_enabled") == "true"
+    # The dead-letter alarm: any visible message notifies the configured or the rendered topic.
+    alarm = block(text, 'resource "aws_cloudwatch_metric_alarm" "dead_letter" {')
+    assert attr(alarm, "metric_name") == '"ApproximateNumberOfMessagesVisible"'
+    assert attr(alarm, "QueueName") == "aws_sqs_queue.dead_letter.name"
+    assert (attr(alarm, "comparison_operator"), attr(alarm, "threshold")) == ('"GreaterThanThreshold"', "0")
+    assert attr(alarm, "alarm_actions") == "[local.alarm_topic_arn]"
+    topic = block(text, 'resource "aws_sns_topic" "dead_letter_alarm" {')
+    assert attr(topic, "count") == "var.windows.alarm_topic_arn == null ? 1 : 0"
+    assert attr(topic, "kms_master_key_id") == "aws_kms_key.alarm[0].arn"
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -278,7 +325,7 @@ def test_env_root_uses_the_spec_names(
 
     access = block(main, 'module "access" {')
     for op in spec.access.operators:
-        entry = access[access.index(f'name                   = "{op.name}"') :]
+        entry = access[access.index(f'name          = "{op.name}"') :]
         clusters = sorted(c.name for c in spec.clusters) if "*" in op.clusters else sorted(op.clusters)
         assert attr(entry, "cluster_names") == "[" + ", ".join(f'"{c}"' for c in clusters) + "]"
     assert attr(access, "role_name") == f'"{spec.windows.role_name}"'

@@ -101,6 +101,9 @@ def test_every_call_is_declared(spec: EnvironmentSpec, moto_account: boto3.Sessi
 
     permissions = pytest.importorskip("generator.permissions")
     granted = set(permissions.WINDOW_ROLE_ACTIONS)
-    assert set(windows.PERMISSIONS) <= granted, (
-        f"the exec-window role lacks {sorted(set(windows.PERMISSIONS) - granted)}"
-    )
+    # Least privilege both ways: the role grants exactly what the window code declares.
+    missing = set(windows.PERMISSIONS) - granted
+    assert missing == set(), f"add to generator/permissions.py WINDOW_ROLE_STATEMENTS: {sorted(missing)}"
+    extra = granted - set(windows.PERMISSIONS)
+    assert extra == set(), f"remove from generator/permissions.py WINDOW_ROLE_STATEMENTS: {sorted(extra)}"
+    assert not granted & {"logs:GetLogEvents", "logs:FilterLogEvents", "kms:Decrypt"}

@@ -111,19 +111,23 @@ module "access" {
       name               = "demo-app"
       exec_log_group_arn = module.cluster_demo-app.exec_log_group_arn
       kms_key_arn        = module.cluster_demo-app.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "demo-batch"
       exec_log_group_arn = module.cluster_demo-batch.exec_log_group_arn
       kms_key_arn        = module.cluster_demo-batch.kms_key_arn
+      exec_mode          = "never"
     },
   ]
 
   operators = [
     {
-      name                   = "ecs-exec-operator-local"
-      trusted_principal_arns = []
-      cluster_names          = ["demo-app", "demo-batch"]
+      name          = "ecs-exec-operator-local"
+      cluster_names = ["demo-app", "demo-batch"]
+      trust = {
+        account_iam_users = true
+      }
     },
   ]
 
@@ -137,7 +141,11 @@ module "access" {
     scheduler_role_name    = "ecs-exec-window-scheduler-local"
     schedule_group_name    = "ecs-exec-windows-local"
     dead_letter_queue_name = "ecs-exec-windows-dlq-local"
+    events_stream_name     = "exec-windows"
   }
 
   drift_role_name = "ecs-exec-drift-local"
+  drift_trust = {
+    account_iam_users = true
+  }
 }

@@ -111,24 +111,29 @@ module "access" {
       name               = "payments"
       exec_log_group_arn = module.cluster_payments.exec_log_group_arn
       kms_key_arn        = module.cluster_payments.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "checkout"
       exec_log_group_arn = module.cluster_checkout.exec_log_group_arn
       kms_key_arn        = module.cluster_checkout.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "ledger-batch"
       exec_log_group_arn = module.cluster_ledger-batch.exec_log_group_arn
       kms_key_arn        = module.cluster_ledger-batch.kms_key_arn
+      exec_mode          = "never"
     },
   ]
 
   operators = [
     {
-      name                   = "ecs-exec-operator-prd"
-      trusted_principal_arns = ["arn:aws:iam::444455556666:root"]
-      cluster_names          = ["checkout", "payments"]
+      name          = "ecs-exec-operator-prd"
+      cluster_names = ["checkout", "payments"]
+      trust = {
+        principal_arns = ["arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_EcsExecOperators_5f1e2d3c4b5a6978"]
+      }
     },
   ]
 
@@ -142,7 +147,16 @@ module "access" {
     scheduler_role_name    = "ecs-exec-window-scheduler-prd"
     schedule_group_name    = "ecs-exec-windows-prd"
     dead_letter_queue_name = "ecs-exec-windows-dlq-prd"
+    events_stream_name     = "exec-windows"
+    alarm_topic_arn        = "arn:aws:sns:eu-west-1:444455556666:platform-oncall-prd"
+    sweep_trust = {
+      principal_arns = ["arn:aws:iam::444455556666:role/ecs-exec-sweeper-prd"]
+    }
   }
 
   drift_role_name = "ecs-exec-drift-prd"
+  drift_trust = {
+    create_github_oidc_provider = false
+    github_oidc                 = { subject = "repo:acme/ecs-exec-operator:environment:prd" }
+  }
 }

@@ -58,6 +58,11 @@ output "dead_letter_queue_arn" {
   value       = module.access.dead_letter_queue_arn
 }
 
+output "dead_letter_alarm_topic_arn" {
+  description = "SNS topic the dead-letter alarm of the window schedules notifies."
+  value       = module.access.dead_letter_alarm_topic_arn
+}
+
 output "drift_role_arn" {
   description = "ARN of the drift job's role."
   value       = module.access.drift_role_arn

@@ -96,29 +96,37 @@ module "access" {
       name               = "payments"
       exec_log_group_arn = module.cluster_payments.exec_log_group_arn
       kms_key_arn        = module.cluster_payments.kms_key_arn
+      exec_mode          = "windowed"
     },
     {
       name               = "internal-tools"
       exec_log_group_arn = module.cluster_internal-tools.exec_log_group_arn
       kms_key_arn        = module.cluster_internal-tools.kms_key_arn
+      exec_mode          = "always"
     },
     {
       name               = "data-jobs"
       exec_log_group_arn = module.cluster_data-jobs.exec_log_group_arn
       kms_key_arn        = module.cluster_data-jobs.kms_key_arn
+      exec_mode          = "never"
     },
   ]
 
   operators = [
     {
-      name                   = "ecs-exec-operator-stg"
-      trusted_principal_arns = ["arn:aws:iam::111122223333:root"]
-      cluster_names          = ["data-jobs", "internal-tools", "payments"]
+      name          = "ecs-exec-operator-stg"
+      cluster_names = ["data-jobs", "internal-tools", "payments"]
+      trust = {
+        account_iam_users = true
+        require_mfa       = true
+      }
     },
     {
-      name                   = "ecs-exec-payments-oncall-stg"
-      trusted_principal_arns = ["arn:aws:iam::111122223333:root"]
-      cluster_names          = ["payments"]
+      name          = "ecs-exec-payments-oncall-stg"
+      cluster_names = ["payments"]
+      trust = {
+        principal_arn_patterns = ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PaymentsOncall_*"]
+      }
     },
   ]
 
@@ -132,7 +140,12 @@ module "access" {
     scheduler_role_name    = "ecs-exec-window-scheduler-stg"
     schedule_group_name    = "ecs-exec-windows-stg"
     dead_letter_queue_name = "ecs-exec-windows-dlq-stg"
+    events_stream_name     = "exec-windows"
   }
 
   drift_role_name = "ecs-exec-drift-stg"
+  drift_trust = {
+    create_github_oidc_provider = false
+    github_oidc                 = { subject = "repo:acme/ecs-exec-operator:environment:stg" }
+  }
 }

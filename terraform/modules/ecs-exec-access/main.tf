@@ -18,6 +18,11 @@ locals {
   service_arns  = [for name in local.cluster_names : "${local.ecs_arn_prefix}:service/${name}/*"]
   task_arns     = [for name in local.cluster_names : "${local.ecs_arn_prefix}:task/${name}/*"]
 
+  # Cluster names by exec mode: windows are opened in `windowed` clusters and closed (by sweep)
+  # in `windowed` and `never` ones; `always` clusters are only the drift job's.
+  clusters_in_mode = { for mode in ["never", "windowed", "always"] : mode => [for c in var.clusters : c.name if c.exec_mode == mode] }
+  window_clusters  = concat(local.clusters_in_mode.windowed, local.clusters_in_mode.never)
+
   # Resources of the exec-window and drift role statements (their actions: generator/permissions.py).
   scopes = {
     any               = ["*"]
@@ -26,13 +31,152 @@ locals {
     kms_keys          = distinct([for c in var.clusters : c.kms_key_arn])
     window_schedules  = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/${var.windows.schedule_group_name}/*"]
     scheduler_role    = [aws_iam_role.scheduler.arn]
+    # The log-stream resource of CloudWatch Logs: <log-group-arn>:log-stream:<name>.
+    window_event_streams = [for c in var.clusters : "${c.exec_log_group_arn}:log-stream:${var.windows.events_stream_name}"]
+    windowed_services    = [for name in local.clusters_in_mode.windowed : "${local.ecs_arn_prefix}:service/${name}/*"]
+    never_services       = [for name in local.clusters_in_mode.never : "${local.ecs_arn_prefix}:service/${name}/*"]
+    always_services      = [for name in local.clusters_in_mode.always : "${local.ecs_arn_prefix}:service/${name}/*"]
+    window_services      = [for name in local.window_clusters : "${local.ecs_arn_prefix}:service/${name}/*"]
+    window_tasks         = [for name in local.window_clusters : "${local.ecs_arn_prefix}:task/${name}/*"]
   }
   conditions = {
     in_env_clusters     = { ArnEquals = { "ecs:cluster" = local.cluster_arns } }
     passed_to_scheduler = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+    # ecs:enable-execute-command is typed String (Service Authorization Reference for Amazon ECS).
+    exec_off = { StringEquals = { "ecs:enable-execute-command" = "false" } }
+    # ForAllValues is also true when the request has no tag keys: Null = false requires some.
+    window_tag_keys = {
+      "ForAllValues:StringLike" = { "aws:TagKeys" = ["ecs-exec:window-*"] }
+      Null                      = { "aws:TagKeys" = "false" }
+    }
   }
 
   operators = { for o in var.operators : o.name => o }
+}
+
+################################################################################
+# Trust policies. The root rule: the account root is named only with a condition saying who may
+# assume (IAM users naming themselves: sts:SourceIdentity = ${aws:username}; or aws:PrincipalArn
+# patterns); Null sts:SourceIdentity alone does not count, as anyone allowed sts:AssumeRole on the
+# role could choose the value. IAM User Guide: "Monitor and control actions taken with assumed
+# roles" (source identity), "Policy evaluation logic" (same-account trust), "AWS global condition
+# context keys" (aws:PrincipalArn, aws:MultiFactorAuthPresent).
+################################################################################
+
+locals {
+  # sts:SetSourceIdentity is also needed when the caller's session already carries a source
+  # identity (role chaining): the value is passed on to the new session.
+  trust_actions       = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+  github_oidc_host    = "token.actions.githubusercontent.com"
+  github_provider_arn = "arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.github_oidc_host}"
+
+  # Every role's trust object (see variables.tf), keyed "operator/<name>", "window", "drift". The
+  # window role trusts the operator roles by ARN (built, not referenced: no cycle; depends_on orders them).
+  trusts = merge(
+    { for name, o in local.operators : "operator/${name}" => merge(o.trust, { require_source_identity = true, github_oidc = null }) },
+    {
+      window = merge(var.windows.sweep_trust, {
+        require_source_identity = true
+        github_oidc             = null
+        principal_arns          = concat([for name in keys(local.operators) : "arn:${local.partition}:iam::${local.account_id}:role/${name}"], var.windows.sweep_trust.principal_arns)
+        account_iam_users       = var.windows.sweep_trust.account_iam_users && length(local.operators) == 0
+      })
+      drift = merge(var.drift_trust, {
+        require_source_identity = false
+        github_oidc             = var.drift_trust.github_oidc == null ? null : { subject = var.drift_trust.github_oidc.subject }
+      })
+    },
+  )
+
+  trust_policies = { for key, t in local.trusts : key => jsonencode({
+    Version = "2012-10-17"
+    Statement = [for st in [
+      {
+        use = length(t.principal_arns) > 0 && t.require_source_identity
+        statement = {
+          Sid       = "NamedPrincipalsNamingThemselves"
+          Effect    = "Allow"
+          Principal = { AWS = t.principal_arns }
+          Action    = local.trust_actions
+          Condition = { Null = { "sts:SourceIdentity" = "false" } }
+        }
+      },
+      {
+        use = length(t.principal_arns) > 0 && !t.require_source_identity
+        statement = {
+          Sid       = "NamedPrincipals"
+          Effect    = "Allow"
+          Principal = { AWS = t.principal_arns }
+          Action    = local.trust_actions
+        }
+      },
+      {
+        use = length(t.user_arns) > 0
+        statement = {
+          Sid       = "NamedIamUsersNamingThemselves"
+          Effect    = "Allow"
+          Principal = { AWS = t.user_arns }
+          Action    = local.trust_actions
+          Condition = merge(
+            { StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } },
+            { for k, v in { Bool = { "aws:MultiFactorAuthPresent" = "true" } } : k => v if t.require_mfa },
+          )
+        }
+      },
+      {
+        use = length(t.principal_arn_patterns) > 0
+        statement = {
+          Sid       = "PrincipalsByArn"
+          Effect    = "Allow"
+          Principal = { AWS = local.account_root_arn }
+          Action    = local.trust_actions
+          Condition = merge(
+            { ArnLike = { "aws:PrincipalArn" = t.principal_arn_patterns } },
+            { for k, v in { Null = { "sts:SourceIdentity" = "false" } } : k => v if t.require_source_identity },
+          )
+        }
+      },
+      {
+        use = t.account_iam_users
+        statement = {
+          Sid       = "IamUsersOfThisAccountNamingThemselves"
+          Effect    = "Allow"
+          Principal = { AWS = local.account_root_arn }
+          Action    = local.trust_actions
+          Condition = merge(
+            { StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } },
+            { for k, v in { Bool = { "aws:MultiFactorAuthPresent" = "true" } } : k => v if t.require_mfa },
+          )
+        }
+      },
+      {
+        use = t.github_oidc != null
+        statement = {
+          Sid       = "GithubActionsEnvironment"
+          Effect    = "Allow"
+          Principal = { Federated = local.github_provider_arn }
+          Action    = "sts:AssumeRoleWithWebIdentity"
+          Condition = {
+            StringEquals = {
+              "${local.github_oidc_host}:aud" = "sts.amazonaws.com"
+              "${local.github_oidc_host}:sub" = try(t.github_oidc.subject, "")
+            }
+          }
+        }
+      },
+    ] : st.statement if st.use]
+  }) }
+}
+
+# GitHub's OIDC provider (one per account), only when the config asks (drift.github_oidc.create_provider);
+# otherwise it exists already and the drift role names it by ARN.
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.drift_trust.create_github_oidc_provider ? 1 : 0
+
+  url            = "https://${local.github_oidc_host}"
+  client_id_list = ["sts.amazonaws.com"]
+
+  tags = var.tags
 }
 
 ################################################################################
@@ -50,9 +194,9 @@ resource "aws_iam_policy" "guard" {
       {
         Sid       = "OnlyTheExecWindowRoleTurnsExecOn"
         Effect    = "Deny"
-        Action    = ["ecs:CreateService", "ecs:RunTask", "ecs:UpdateService"]
+        Action    = ["ecs:CreateDaemon", "ecs:CreateService", "ecs:RunTask", "ecs:StartTask", "ecs:UpdateDaemon", "ecs:UpdateService"]
         Resource  = "*"
-        Condition = { Bool = { "ecs:enable-execute-command" = "true" } }
+        Condition = { StringEquals = { "ecs:enable-execute-command" = "true" } }
       },
     ]
   })
@@ -79,18 +223,7 @@ resource "aws_iam_role" "operator" {
   name        = each.key
   description = "ECS Exec operators of ${var.environment}: exec into ${join(", ", each.value.cluster_names)}"
 
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "PeopleNamingThemselves"
-        Effect    = "Allow"
-        Principal = { AWS = length(each.value.trusted_principal_arns) > 0 ? each.value.trusted_principal_arns : [local.account_root_arn] }
-        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-        Condition = { Null = { "sts:SourceIdentity" = "false" } }
-      },
-    ]
-  })
+  assume_role_policy = local.trust_policies["operator/${each.key}"]
 
   tags = var.tags
 }
@@ -110,20 +243,13 @@ resource "aws_iam_role" "window" {
   name        = var.windows.role_name
   description = "Opens and closes ECS Exec windows in ${var.environment}"
 
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "OperatorsNamingThemselves"
-        Effect    = "Allow"
-        Principal = { AWS = length(local.operators) > 0 ? [for name in keys(local.operators) : aws_iam_role.operator[name].arn] : [local.account_root_arn] }
-        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-        Condition = { Null = { "sts:SourceIdentity" = "false" } }
-      },
-    ]
-  })
+  # The operator roles (and windows.sweep_principals), by ARN: IAM refuses a trust policy naming a
+  # role that does not exist yet.
+  assume_role_policy = local.trust_policies["window"]
 
   tags = var.tags
+
+  depends_on = [aws_iam_role.operator]
 }
 
 resource "aws_iam_role_policy" "window" {
@@ -132,19 +258,14 @@ resource "aws_iam_role_policy" "window" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    # Statements on the clusters of one exec mode are left out when no cluster is in that mode.
+    Statement = concat([
       {
-        Sid    = "EcsInEnvironmentClusters"
+        Sid    = "ReadEnvironmentServicesAndTasks"
         Effect = "Allow"
         Action = [
-          "ecs:DescribeClusters",
           "ecs:DescribeServices",
           "ecs:DescribeTasks",
-          "ecs:ListTagsForResource",
-          "ecs:StopTask",
-          "ecs:TagResource",
-          "ecs:UntagResource",
-          "ecs:UpdateService",
         ]
         Resource = local.scopes.env_ecs_resources
       },
@@ -170,14 +291,6 @@ resource "aws_iam_role_policy" "window" {
         Resource = local.scopes.window_schedules
       },
       {
-        Sid    = "ListSchedules"
-        Effect = "Allow"
-        Action = [
-          "scheduler:ListSchedules",
-        ]
-        Resource = local.scopes.any
-      },
-      {
         Sid    = "PassSchedulerRole"
         Effect = "Allow"
         Action = [
@@ -187,34 +300,59 @@ resource "aws_iam_role_policy" "window" {
         Condition = local.conditions.passed_to_scheduler
       },
       {
-        Sid    = "WindowEventsInExecLogGroups"
+        Sid    = "FindWindowEventsStream"
         Effect = "Allow"
         Action = [
-          "logs:CreateLogStream",
           "logs:DescribeLogStreams",
-          "logs:GetLogEvents",
-          "logs:PutLogEvents",
         ]
         Resource = local.scopes.exec_log_groups
       },
       {
-        Sid    = "ExecKeys"
+        Sid    = "WriteWindowEventsOnly"
         Effect = "Allow"
         Action = [
-          "kms:Decrypt",
-          "kms:GenerateDataKey",
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
         ]
-        Resource = local.scopes.kms_keys
+        Resource = local.scopes.window_event_streams
       },
-      {
-        Sid    = "WhoAmI"
-        Effect = "Allow"
-        Action = [
-          "sts:GetCallerIdentity",
-        ]
-        Resource = local.scopes.any
-      },
-    ]
+      ], [for st in [
+        {
+          Sid    = "OpenAndCloseWindowsInWindowedClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource = local.scopes.windowed_services
+        },
+        {
+          Sid    = "TurnExecOffInNeverClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource  = local.scopes.never_services
+          Condition = local.conditions.exec_off
+        },
+        {
+          Sid    = "WindowTagsOnly"
+          Effect = "Allow"
+          Action = [
+            "ecs:TagResource",
+            "ecs:UntagResource",
+          ]
+          Resource  = local.scopes.window_services
+          Condition = local.conditions.window_tag_keys
+        },
+        {
+          Sid    = "StopTasksThatStillAllowExec"
+          Effect = "Allow"
+          Action = [
+            "ecs:StopTask",
+          ]
+          Resource = local.scopes.window_tasks
+        },
+    ] : st if length(st.Resource) > 0])
   })
 }
 
@@ -232,6 +370,82 @@ resource "aws_sqs_queue" "dead_letter" {
   name                      = var.windows.dead_letter_queue_name
   sqs_managed_sse_enabled   = true
   message_retention_seconds = 1209600
+
+  tags = var.tags
+}
+
+################################################################################
+# Dead-letter alarm: a close the scheduler failed to deliver lands in the dead-letter queue, and a
+# window may then stay open until the next sweep: alarm on any visible message.
+################################################################################
+
+# The topic the alarm notifies: windows.alarm_topic_arn, or one rendered here, encrypted with a key
+# of its own (CloudWatch cannot use the AWS managed key alias/aws/sns: its key policy cannot grant
+# cloudwatch.amazonaws.com; Amazon SNS Developer Guide, "Encryption at rest", key policy for
+# CloudWatch alarms).
+resource "aws_kms_key" "alarm" {
+  count = var.windows.alarm_topic_arn == null ? 1 : 0
+
+  description             = "Dead-letter alarm notifications of the ECS Exec windows in ${var.environment}"
+  deletion_window_in_days = 30
+  enable_key_rotation     = true
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersKey"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchAlarmsOfThisAccountPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+    ]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic" "dead_letter_alarm" {
+  count = var.windows.alarm_topic_arn == null ? 1 : 0
+
+  name              = "${var.windows.dead_letter_queue_name}-alarm"
+  kms_master_key_id = aws_kms_key.alarm[0].arn
+
+  tags = var.tags
+}
+
+locals {
+  alarm_topic_arn = var.windows.alarm_topic_arn != null ? var.windows.alarm_topic_arn : aws_sns_topic.dead_letter_alarm[0].arn
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letter" {
+  alarm_name        = "${var.windows.dead_letter_queue_name}-not-empty"
+  alarm_description = "A schedule failed to close an ECS Exec window in ${var.environment}: read the message in ${var.windows.dead_letter_queue_name} and run exec-window sweep."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateNumberOfMessagesVisible"
+  dimensions = {
+    QueueName = aws_sqs_queue.dead_letter.name
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  actions_enabled = true
+  alarm_actions   = [local.alarm_topic_arn]
+  ok_actions      = [local.alarm_topic_arn]
 
   tags = var.tags
 }
@@ -269,7 +483,7 @@ resource "aws_iam_role_policy" "scheduler" {
         Effect    = "Allow"
         Action    = ["ecs:UpdateService"]
         Resource  = local.service_arns
-        Condition = { Bool = { "ecs:enable-execute-command" = "false" } }
+        Condition = { StringEquals = { "ecs:enable-execute-command" = "false" } }
       },
       {
         Sid      = "DeadLetters"
@@ -289,19 +503,12 @@ resource "aws_iam_role" "drift" {
   name        = var.drift_role_name
   description = "Nightly ECS Exec drift check and fix in ${var.environment}"
 
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "ThisAccount"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action    = "sts:AssumeRole"
-      },
-    ]
-  })
+  # Never the bare account root: named principals, GitHub Actions OIDC, or IAM users naming themselves.
+  assume_role_policy = local.trust_policies["drift"]
 
   tags = var.tags
+
+  depends_on = [aws_iam_openid_connect_provider.github]
 }
 
 resource "aws_iam_role_policy" "drift" {
@@ -310,7 +517,8 @@ resource "aws_iam_role_policy" "drift" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    # Statements on the clusters of one exec mode are left out when no cluster is in that mode.
+    Statement = concat([
       {
         Sid    = "ReadAndFixEnvironmentClusters"
         Effect = "Allow"
@@ -319,9 +527,7 @@ resource "aws_iam_role_policy" "drift" {
           "ecs:DescribeServices",
           "ecs:DescribeTasks",
           "ecs:StopTask",
-          "ecs:UntagResource",
           "ecs:UpdateCluster",
-          "ecs:UpdateService",
         ]
         Resource = local.scopes.env_ecs_resources
       },
@@ -349,12 +555,19 @@ resource "aws_iam_role_policy" "drift" {
         Sid    = "ExecLogGroups"
         Effect = "Allow"
         Action = [
-          "logs:CreateLogStream",
           "logs:DescribeLogStreams",
-          "logs:PutLogEvents",
           "logs:PutRetentionPolicy",
         ]
         Resource = local.scopes.exec_log_groups
+      },
+      {
+        Sid    = "WriteWindowEventsOnly"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
+        ]
+        Resource = local.scopes.window_event_streams
       },
       {
         Sid    = "ReadExecKeys"
@@ -373,6 +586,33 @@ resource "aws_iam_role_policy" "drift" {
         ]
         Resource = local.scopes.window_schedules
       },
-    ]
+      ], [for st in [
+        {
+          Sid    = "TurnExecOffInWindowedAndNeverClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource  = local.scopes.window_services
+          Condition = local.conditions.exec_off
+        },
+        {
+          Sid    = "KeepExecOnInAlwaysClusters"
+          Effect = "Allow"
+          Action = [
+            "ecs:UpdateService",
+          ]
+          Resource = local.scopes.always_services
+        },
+        {
+          Sid    = "RemoveWindowTagsOnly"
+          Effect = "Allow"
+          Action = [
+            "ecs:UntagResource",
+          ]
+          Resource  = local.scopes.window_services
+          Condition = local.conditions.window_tag_keys
+        },
+    ] : st if length(st.Resource) > 0])
   })
 }

@@ -39,3 +39,8 @@ output "drift_role_arn" {
   description = "ARN of the drift job's role."
   value       = try(aws_iam_role.drift.arn, null)
 }
+
+output "dead_letter_alarm_topic_arn" {
+  description = "ARN of the SNS topic the dead-letter alarm notifies (subscribe the on-call to it)."
+  value       = local.alarm_topic_arn
+}

@@ -6,20 +6,38 @@ variable "environment" {
 }
 
 variable "clusters" {
-  description = "The environment's clusters: name, exec log group ARN (without :*) and exec KMS key ARN of each."
+  description = "The environment's clusters: name, exec log group ARN (without :*), exec KMS key ARN and exec mode (never, windowed, always) of each."
   type = list(object({
     name               = string
     exec_log_group_arn = string
     kms_key_arn        = string
+    exec_mode          = optional(string, "windowed")
   }))
+
+  validation {
+    condition     = alltrue([for c in var.clusters : contains(["never", "windowed", "always"], c.exec_mode)])
+    error_message = "Each cluster's exec_mode must be never, windowed or always."
+  }
 }
 
 variable "operators" {
-  description = "Operator roles: who may assume each (empty: the account root) and which clusters it may exec into (the role description; its policy is attached by the caller)."
+  description = <<-EOT
+    Operator roles: who may assume each and which clusters it may exec into (the role description;
+    its policy is attached by the caller). `trust`: principal_arns (named roles, source identity
+    required), user_arns (named IAM users, sts:SourceIdentity = their user name), principal_arn_patterns
+    (ArnLike aws:PrincipalArn), account_iam_users (the account root, bound to sts:SourceIdentity =
+    $${aws:username}), require_mfa (aws:MultiFactorAuthPresent on the IAM-user statements).
+  EOT
   type = list(object({
-    name                   = string
-    trusted_principal_arns = optional(list(string), [])
-    cluster_names          = list(string)
+    name = string
+    trust = optional(object({
+      principal_arns         = optional(list(string), [])
+      user_arns              = optional(list(string), [])
+      principal_arn_patterns = optional(list(string), [])
+      account_iam_users      = optional(bool, false)
+      require_mfa            = optional(bool, false)
+    }), { account_iam_users = true })
+    cluster_names = list(string)
   }))
   default = []
 }
@@ -33,18 +51,43 @@ variable "guard" {
 }
 
 variable "windows" {
-  description = "Names of the exec-window machinery: the window role, the scheduler role, the schedule group, the dead-letter queue."
+  description = "Names of the exec-window machinery: the window role, the scheduler role, the schedule group, the dead-letter queue, the window-events log stream (in each exec log group)."
   type = object({
     role_name              = string
     scheduler_role_name    = string
     schedule_group_name    = string
     dead_letter_queue_name = string
+    events_stream_name     = optional(string, "exec-windows")
+    # SNS topic the dead-letter alarm notifies; null: a topic "<dead_letter_queue_name>-alarm" is created.
+    alarm_topic_arn = optional(string)
+    # Who runs `exec-window sweep` (besides the operator roles), same shape as operators[].trust.
+    sweep_trust = optional(object({
+      principal_arns         = optional(list(string), [])
+      user_arns              = optional(list(string), [])
+      principal_arn_patterns = optional(list(string), [])
+      account_iam_users      = optional(bool, false)
+      require_mfa            = optional(bool, false)
+    }), {})
   })
 }
 
 variable "drift_role_name" {
   description = "Name of the least-privilege role of the nightly drift job."
   type        = string
+}
+
+variable "drift_trust" {
+  description = "Who may assume the drift role: as operators[].trust (no source identity required of named principals), plus github_oidc (the OIDC sub claim) and whether this module creates GitHub's OIDC provider."
+  type = object({
+    principal_arns              = optional(list(string), [])
+    user_arns                   = optional(list(string), [])
+    principal_arn_patterns      = optional(list(string), [])
+    account_iam_users           = optional(bool, false)
+    require_mfa                 = optional(bool, false)
+    github_oidc                 = optional(object({ subject = string }))
+    create_github_oidc_provider = optional(bool, false)
+  })
+  default = { account_iam_users = true }
 }
 
 variable "tags" {
