@@ -142,7 +142,7 @@ def shell(
     configured = next((s.containers for s in cl.services if s.name == service), [])
     target = pick_container(view.containers, container, configured, view.task_definition).name
     _check_mode(chosen_mode, view, cl.exec.mode.value)
-    _preflight(spec, base, cluster, service, target)
+    _preflight(spec, base, factory, cluster, service, target)
 
     from reconciler.windows.shellrun import ShellRun
 
@@ -173,12 +173,18 @@ def _check_mode(mode: Any, view: ServiceView, exec_mode: str) -> None:
 
 
 def _preflight(
-    spec: EnvironmentSpec, base: ClientFactory, cluster: str, service: str, container: str
+    spec: EnvironmentSpec,
+    base: ClientFactory,
+    reader: ClientFactory,
+    cluster: str,
+    service: str,
+    container: str,
 ) -> None:
-    """The fast preflight; a FAIL exits 3 before anything changes, WARNs are printed."""
+    """The fast preflight (as the caller; the target read by ``reader``, the exec-window role); a FAIL
+    exits 3 before anything changes, WARNs are printed."""
     from reconciler.preflight.shell import shell_preflight
 
-    report = shell_preflight(spec, base, cluster, service, container)
+    report = shell_preflight(spec, base, cluster, service, container, reader=reader)
     for result in report.results:
         if result.status in ("WARN", "FAIL"):
             fix = f" (fix: {result.fix})" if result.fix else ""

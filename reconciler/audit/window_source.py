@@ -2,8 +2,10 @@
 
 - the window events (JSON) in the stream ``spec.windows.events_stream_name`` of the cluster's exec
   log group (``logs:FilterLogEvents``, paginated);
-- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``; tasks
-  stopped long ago are no longer described, their service is then unknown);
+- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``, or
+  ``ecs-exec:<name>`` for a twin of ``ecs-exec shell --mode twin``; tasks stopped long ago are no
+  longer described: a twin's service then comes from its ``opened`` event's ``task_arn``, other
+  tasks' service is unknown);
 - the window recorded in the services' tags (``DescribeServices`` with ``include=["TAGS"]``).
 
 A read that fails is reported in ``errors`` and leaves the data unknown; it never stops the audit.
@@ -77,7 +79,8 @@ def read_window_events(
 
 
 def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, str]:
-    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service."""
+    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service
+    (group ``service:<name>``) and for twins (group ``ecs-exec:<name>``)."""
     ids = sorted(set(task_ids))
     out: dict[str, str] = {}
     for i in range(0, len(ids), _DESCRIBE_TASKS_MAX):
@@ -85,7 +88,7 @@ def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, 
         for task in resp.get("tasks", []):
             group = task.get("group") or ""
             task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
-            if group.startswith("service:") and task_id:
+            if group.startswith(("service:", "ecs-exec:")) and task_id:
                 out[task_id] = group.split(":", 1)[1]
     return out
 
@@ -117,9 +120,12 @@ def load_cluster_windows(
     factory: ClientFactory, spec: EnvironmentSpec, cluster: str, task_ids: Iterable[str], until: datetime
 ) -> ClusterWindows:
     """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``."""
+    task_ids = list(task_ids)
     result = ClusterWindows()
+    twins: dict[str, str] = {}  # twin task id -> service, from `opened` events (ECS forgets stopped tasks)
     try:
         events, result.skipped = read_window_events(factory, spec, cluster, until)
+        twins = {ev.task_arn.rsplit("/", 1)[-1]: ev.service for ev in events if ev.task_arn}
         result.intervals.extend(build_intervals(events, spec.access.max_window_minutes))
         result.has_records = bool(events)
     except ClientError as exc:
@@ -132,6 +138,9 @@ def load_cluster_windows(
             error_code(exc) != "ClusterNotFoundException"
         ):  # a deleted cluster: services unknown, not a failure
             result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
+    for task_id in set(task_ids):
+        if task_id not in result.services and task_id in twins:
+            result.services[task_id] = twins[task_id]
     if result.services:
         try:
             tagged = tag_intervals(ecs, cluster, result.services.values(), spec.access.max_window_minutes)

@@ -66,6 +66,7 @@ def run_preflight(
     tools: Tools | None = None,
     iam: IamOracle | None = None,
     checks: tuple[Check, ...] = CHECKS,
+    reader: ClientFactory | None = None,
 ) -> Report:
     """Check ``cluster`` plus ``service`` or ``task`` (exactly one) and return the report.
 
@@ -77,6 +78,8 @@ def run_preflight(
         iam: the IAM oracle (default: simulator when available, else static evaluation).
         checks: the checks to run, in order (default: all of :data:`~.checks.CHECKS`; ``ecs-exec
             shell`` runs the few that make a session fail at once).
+        reader: reads the target and its facts (default ``factory``; ``shell`` reads as the exec-window
+            role, while the identity and the IAM answers stay the caller's).
 
     Raises:
         InvalidValueError: the cluster is not in the config, or not exactly one of service/task (exit 4).
@@ -94,8 +97,8 @@ def run_preflight(
     oracle = iam or IamOracle(factory)
     ctx = Context(spec=spec, tools=tools or Tools(), iam=oracle, identity=identity)
     if identity["Account"] == spec.account_id:
-        target = resolve(factory, cluster, service=service, task=task, container=container)
-        ctx.resolved, ctx.resolved_facts = target, Facts(factory, target)
+        target = resolve(reader or factory, cluster, service=service, task=task, container=container)
+        ctx.resolved, ctx.resolved_facts = target, Facts(reader or factory, target)
         _check_container(ctx, container)
     else:
         ctx.halted = (

@@ -31,12 +31,21 @@ def shell_preflight(
     service: str,
     container: str,
     tools: Tools | None = None,
+    reader: ClientFactory | None = None,
 ) -> Report:
-    """Run :data:`SHELL_CHECKS` on ``cluster``/``service`` for ``container`` with the caller's ``factory``.
+    """Run :data:`SHELL_CHECKS` on ``cluster``/``service`` for ``container``: the caller's ``factory``
+    answers who the caller is and what it may do; ``reader`` (the exec-window role) reads the target.
 
     Raises:
         NotFoundError / InvalidValueError / AwsError: as :func:`~reconciler.preflight.runner.run_preflight`.
     """
     return run_preflight(
-        spec, factory, cluster, service=service, container=container, tools=tools, checks=SHELL_CHECKS
+        spec,
+        factory,
+        cluster,
+        service=service,
+        container=container,
+        tools=tools,
+        checks=SHELL_CHECKS,
+        reader=reader,
     )

@@ -22,6 +22,7 @@ from reconciler.windows.permissions import (
     LIST_PERMISSIONS,
     OPEN_PERMISSIONS,
     PERMISSIONS,
+    SHELL_PERMISSIONS,
     SWEEP_PERMISSIONS,
 )
 from reconciler.windows.result import WindowResult
@@ -34,6 +35,7 @@ __all__ = [
     "LIST_PERMISSIONS",
     "OPEN_PERMISSIONS",
     "PERMISSIONS",
+    "SHELL_PERMISSIONS",
     "SWEEP_PERMISSIONS",
     "SweepFailure",
     "SweepReport",

@@ -217,7 +217,9 @@ class ShellRun:
         if out.session_id is None or self.transcript_wait <= 0:
             return
         waiter = Waiter(timeout_seconds=float(self.transcript_wait), interval_seconds=POLL_SECONDS)
-        found = wait_for_transcript(self.factory, self.view.cluster, out.session_id, waiter, self.progress)
+        found = wait_for_transcript(
+            self.factory, self.view.cluster, out.session_id, waiter, self.progress, s3_factory=self.base
+        )
         out.transcript = found
         if found.status is TranscriptStatus.FOUND:
             self.progress(f"transcript: {'; '.join(found.found)}")

@@ -22,7 +22,10 @@ from ecs_exec.aws import ClientFactory, describe_error
 from ecs_exec.errors import WaitTimeoutError
 from reconciler.windows.waiter import Waiter
 
-PERMISSIONS = ("ecs:DescribeClusters", "logs:DescribeLogStreams", "s3:ListBucket")
+#: As the exec-window role; ``s3:ListBucket`` is asked with the caller's own credentials (an operator
+#: who may not list the transcript bucket sees the S3 destination as not checked).
+PERMISSIONS = ("ecs:DescribeClusters", "logs:DescribeLogStreams")
+CALLER_PERMISSIONS = ("s3:ListBucket",)
 
 #: Why no transcript appears, most likely first (what to tell the operator).
 LIKELY_CAUSES = (
@@ -96,7 +99,18 @@ def places(factory: ClientFactory, cluster: str, session_id: str) -> Transcript:
     )
 
 
-def _found(factory: ClientFactory, where: Transcript) -> tuple[str, ...]:
+def _s3_has(s3_factory: ClientFactory, where: Transcript) -> bool | None:
+    """True / False when S3 could be asked; None when it could not (no s3:ListBucket)."""
+    try:
+        objects = s3_factory.client("s3").list_objects_v2(
+            Bucket=where.s3_bucket, Prefix=where.s3_key, MaxKeys=1
+        )
+    except (ClientError, BotoCoreError):
+        return None
+    return any(o.get("Key") == where.s3_key for o in objects.get("Contents", []))
+
+
+def _found(factory: ClientFactory, s3_factory: ClientFactory, where: Transcript) -> tuple[str, ...]:
     found: list[str] = []
     if where.log_group and where.log_stream:
         streams = factory.client("logs").describe_log_streams(
@@ -105,9 +119,11 @@ def _found(factory: ClientFactory, where: Transcript) -> tuple[str, ...]:
         if any(s.get("logStreamName") == where.log_stream for s in streams.get("logStreams", [])):
             found.append(f"CloudWatch Logs {where.log_group} stream {where.log_stream}")
     if where.s3_bucket and where.s3_key:
-        objects = factory.client("s3").list_objects_v2(Bucket=where.s3_bucket, Prefix=where.s3_key, MaxKeys=1)
-        if any(o.get("Key") == where.s3_key for o in objects.get("Contents", [])):
+        has = _s3_has(s3_factory, where)
+        if has:
             found.append(f"s3://{where.s3_bucket}/{where.s3_key}")
+        elif has is None:
+            found.append(f"s3://{where.s3_bucket}/{where.s3_key} (not checked: no s3:ListBucket)")
     return tuple(found)
 
 
@@ -117,11 +133,15 @@ def wait_for_transcript(
     session_id: str,
     waiter: Waiter,
     progress: Callable[[str], None] = lambda _m: None,
+    s3_factory: ClientFactory | None = None,
 ) -> Transcript:
     """Wait (bounded by ``waiter``) until every configured destination has the transcript.
 
+    ``factory`` reads the cluster and the log group; ``s3_factory`` (default ``factory``) the bucket.
+
     Never raises for AWS errors: they give status ``unknown`` with the error.
     """
+    s3 = s3_factory or factory
     try:
         where = places(factory, cluster, session_id)
         if where.status is TranscriptStatus.NOT_CONFIGURED:
@@ -130,14 +150,14 @@ def wait_for_transcript(
         progress(f"waiting up to {waiter.timeout_seconds:.0f}s for the transcript of session {session_id}")
 
         def probe() -> tuple[bool, tuple[str, ...], str]:
-            found = _found(factory, where)
+            found = _found(factory, s3, where)
             return len(found) >= wanted, found, f"{len(found)} of {wanted} destination(s) have it"
 
         try:
             found = waiter.until(probe, f"the transcript of session {session_id}")
             return _with(where, TranscriptStatus.FOUND, found)
         except WaitTimeoutError:
-            found = _found(factory, where)
+            found = _found(factory, s3, where)
             status = TranscriptStatus.PARTIAL if found else TranscriptStatus.MISSING
             return _with(where, status, found, LIKELY_CAUSES)
     except (ClientError, BotoCoreError) as exc:
