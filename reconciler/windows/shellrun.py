@@ -221,6 +221,8 @@ class ShellRun:
             self.factory, self.view.cluster, out.session_id, waiter, self.progress, s3_factory=self.base
         )
         out.transcript = found
+        if found.not_checked:
+            self.progress(f"transcript: not checked: {'; '.join(found.not_checked)}")
         if found.status is TranscriptStatus.FOUND:
             self.progress(f"transcript: {'; '.join(found.found)}")
         elif found.status in (TranscriptStatus.MISSING, TranscriptStatus.PARTIAL):

@@ -38,7 +38,7 @@ LIKELY_CAUSES = (
 
 
 class TranscriptStatus(StrEnum):
-    FOUND = "found"  #: every configured destination has it
+    FOUND = "found"  #: every configured destination that could be asked has it
     PARTIAL = "partial"  #: one of CloudWatch / S3 has it, the other not (yet)
     MISSING = "missing"  #: none appeared within --transcript-wait
     NOT_CONFIGURED = "not-configured"  #: the cluster logs no sessions (logging NONE / DEFAULT)
@@ -58,6 +58,7 @@ class Transcript:
     found: tuple[str, ...] = ()
     causes: tuple[str, ...] = ()
     detail: str = ""
+    not_checked: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """``{status, log_group, log_stream, s3_bucket, s3_key, found, likely_causes}`` (JSON)."""
@@ -68,6 +69,7 @@ class Transcript:
             "s3_bucket": self.s3_bucket,
             "s3_key": self.s3_key,
             "found": list(self.found),
+            "not_checked": list(self.not_checked),
             "likely_causes": list(self.causes),
         }
 
@@ -110,8 +112,12 @@ def _s3_has(s3_factory: ClientFactory, where: Transcript) -> bool | None:
     return any(o.get("Key") == where.s3_key for o in objects.get("Contents", []))
 
 
-def _found(factory: ClientFactory, s3_factory: ClientFactory, where: Transcript) -> tuple[str, ...]:
+def _found(
+    factory: ClientFactory, s3_factory: ClientFactory, where: Transcript
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(where the transcript is, destinations that could not be asked)."""
     found: list[str] = []
+    unchecked: list[str] = []
     if where.log_group and where.log_stream:
         streams = factory.client("logs").describe_log_streams(
             logGroupName=where.log_group, logStreamNamePrefix=where.log_stream
@@ -123,8 +129,8 @@ def _found(factory: ClientFactory, s3_factory: ClientFactory, where: Transcript)
         if has:
             found.append(f"s3://{where.s3_bucket}/{where.s3_key}")
         elif has is None:
-            found.append(f"s3://{where.s3_bucket}/{where.s3_key} (not checked: no s3:ListBucket)")
-    return tuple(found)
+            unchecked.append(f"s3://{where.s3_bucket}/{where.s3_key} (no s3:ListBucket)")
+    return tuple(found), tuple(unchecked)
 
 
 def wait_for_transcript(
@@ -149,17 +155,18 @@ def wait_for_transcript(
         wanted = int(bool(where.log_group)) + int(bool(where.s3_bucket))
         progress(f"waiting up to {waiter.timeout_seconds:.0f}s for the transcript of session {session_id}")
 
-        def probe() -> tuple[bool, tuple[str, ...], str]:
-            found = _found(factory, s3, where)
-            return len(found) >= wanted, found, f"{len(found)} of {wanted} destination(s) have it"
+        def probe() -> tuple[bool, tuple[tuple[str, ...], tuple[str, ...]], str]:
+            found, unchecked = _found(factory, s3, where)
+            done = bool(found) and len(found) + len(unchecked) >= wanted
+            return done, (found, unchecked), f"{len(found)} of {wanted} destination(s) have it"
 
         try:
-            found = waiter.until(probe, f"the transcript of session {session_id}")
-            return _with(where, TranscriptStatus.FOUND, found)
+            found, unchecked = waiter.until(probe, f"the transcript of session {session_id}")
+            return _with(where, TranscriptStatus.FOUND, found, (), unchecked)
         except WaitTimeoutError:
-            found = _found(factory, s3, where)
+            found, unchecked = _found(factory, s3, where)
             status = TranscriptStatus.PARTIAL if found else TranscriptStatus.MISSING
-            return _with(where, status, found, LIKELY_CAUSES)
+            return _with(where, status, found, LIKELY_CAUSES, unchecked)
     except (ClientError, BotoCoreError) as exc:
         return Transcript(
             TranscriptStatus.UNKNOWN, detail=f"cannot check the transcript: {describe_error(exc)}"
@@ -167,8 +174,13 @@ def wait_for_transcript(
 
 
 def _with(
-    where: Transcript, status: TranscriptStatus, found: tuple[str, ...], causes: tuple[str, ...] = ()
+    where: Transcript,
+    status: TranscriptStatus,
+    found: tuple[str, ...],
+    causes: tuple[str, ...] = (),
+    unchecked: tuple[str, ...] = (),
 ) -> Transcript:
     return Transcript(
-        status, where.log_group, where.log_stream, where.s3_bucket, where.s3_key, found, causes, where.detail
-    )
+        status, where.log_group, where.log_stream, where.s3_bucket, where.s3_key, found, causes, where.detail,
+        unchecked,
+    )  # fmt: skip

@@ -160,7 +160,7 @@ def test_twin_mode_runs_one_extra_task_leaves_the_service_alone_and_stops_it_on_
 
     ecs, scheduler = world.client("ecs"), world.client("scheduler")
     svc_before = ecs.describe_services(cluster="demo-app", services=["api"])["services"][0]
-    proc = world.start(*TARGET, "--mode", "twin", "-o", "json", "--transcript-wait", "0", STANDIN_WAIT="1")
+    proc = world.start(*TARGET, "--mode", "twin", "-o", "json", "--transcript-wait", "3", STANDIN_WAIT="1")
     run = world.wait_for("waiting") and world.runs()[0]
     arns = ecs.list_tasks(cluster="demo-app", startedBy="ecs-exec-twin")["taskArns"]
     twins = [
@@ -180,10 +180,18 @@ def test_twin_mode_runs_one_extra_task_leaves_the_service_alone_and_stops_it_on_
         f"ecs:demo-app_{twin['taskArn'].rsplit('/', 1)[-1]}_"
     )
 
+    # the agent uploads the transcript when the session ends: its stream, named after the session id
+    session_id = json.loads(run["argv"][1])["sessionId"]
+    world.client("logs").create_log_stream(logGroupName="/ecs-exec/local/demo-app", logStreamName=session_id)
     os.kill(run["pid"], signal.SIGTERM)  # the session ends normally (plugin exit 0)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     body = json.loads(out)
+    # CloudWatch has it; the S3 object never lands here (the bucket's TLS-only policy refuses plain http)
+    assert body["transcript"]["status"] == "partial", err
+    assert body["transcript"]["s3_key"] == f"exec-sessions/{session_id}.log"
+    assert body["transcript"]["log_stream"] == session_id
+    assert f"CloudWatch Logs /ecs-exec/local/demo-app stream {session_id}" in body["transcript"]["found"]
     assert body["mode"] == "twin" and body["left"]["closed"] is True and body["task_arn"] == twin["taskArn"]
     svc_after = ecs.describe_services(cluster="demo-app", services=["api"], include=["TAGS"])["services"][0]
     assert len(svc_after["deployments"]) == len(svc_before["deployments"])
@@ -195,3 +203,35 @@ def test_twin_mode_runs_one_extra_task_leaves_the_service_alone_and_stops_it_on_
     assert stopped["desiredStatus"] == "STOPPED"
     names = [s["Name"] for s in scheduler.list_schedules(GroupName="ecs-exec-windows-local")["Schedules"]]
     assert window_id not in names
+
+
+def _wait_until_open(world: ShellWorld, timeout: float = 90) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _window_state(world)[0]:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the window never opened")
+
+
+def test_ctrl_c_while_waiting_closes_what_it_opened_exit_130(world: ShellWorld) -> None:
+    import os
+    import signal
+
+    proc = world.start(*TARGET)  # no deployment starter: no task ever qualifies, the shell waits
+    _wait_until_open(world)
+    os.kill(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    exec_on, tags, _ = _window_state(world)
+    assert (exec_on, tags) == (False, {}) and world.runs() == []
+
+
+def test_a_wait_that_runs_out_is_exit_7_and_closes_what_it_opened(world: ShellWorld) -> None:
+    done = world.run(*TARGET, "--wait-timeout", "3")
+    assert done.returncode == 7, done.stderr
+    assert "gave up waiting for a task of demo-app/service:api" in done.stderr
+    exec_on, tags, _ = _window_state(world)
+    assert (exec_on, tags) == (False, {}) and world.runs() == []

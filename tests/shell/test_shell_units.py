@@ -350,3 +350,36 @@ def test_drift_an_open_twin_is_in_sync_an_expired_or_never_one_is_a_task_to_stop
     assert "exec mode is 'never'" in never.note
     untagged: Any = SimpleNamespace(name="demo-app", tasks=(LiveTask("arn:t2", "ecs-exec:api", False),))
     assert [f.resource for f in _twin_findings(ExecMode.WINDOWED, untagged, NOW, 60)] == ["arn:t2"]
+
+
+def test_transcript_found_in_both_places_or_s3_not_checked_without_list_bucket(
+    spec: EnvironmentSpec, account: Any
+) -> None:
+    from reconciler.windows.transcript import TranscriptStatus, wait_for_transcript
+    from reconciler.windows.waiter import Waiter
+
+    session, _ = account
+    ecs, logs, s3 = (session.client(n) for n in ("ecs", "logs", "s3"))
+    ecs.update_cluster(
+        cluster="demo-app",
+        configuration={"executeCommandConfiguration": {"logging": "OVERRIDE", "logConfiguration": {
+            "cloudWatchLogGroupName": "/ecs-exec/local/demo-app", "s3BucketName": "tb-transcripts", "s3KeyPrefix": "exec/",
+        }}},
+    )  # fmt: skip
+    s3.create_bucket(Bucket="tb-transcripts")
+    logs.create_log_stream(logGroupName="/ecs-exec/local/demo-app", logStreamName="s-9")
+    s3.put_object(Bucket="tb-transcripts", Key="exec/s-9.log", Body=b"$ id")
+    quick = Waiter(timeout_seconds=1, interval_seconds=0.1, sleep=lambda _s: None)
+    both = wait_for_transcript(_factory(spec), "demo-app", "s-9", quick)
+    assert (both.status, both.s3_key, len(both.found)) == (TranscriptStatus.FOUND, "exec/s-9.log", 2)
+
+    def denied(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListObjectsV2")
+
+    blind_s3 = _factory(spec, ("before-call.s3.ListObjectsV2", denied))
+    cw_only = wait_for_transcript(_factory(spec), "demo-app", "s-9", quick, s3_factory=blind_s3)
+    assert cw_only.status is TranscriptStatus.FOUND and cw_only.not_checked == (
+        "s3://tb-transcripts/exec/s-9.log (no s3:ListBucket)",
+    )
+    missing = wait_for_transcript(_factory(spec), "demo-app", "nope", quick)
+    assert missing.status is TranscriptStatus.MISSING and "lacks `script` or `cat`" in missing.causes[0]
