@@ -164,8 +164,12 @@ def _no_instances(config: dict[str, Any]) -> bool:
 class TfModel:
     """The blocks and reference edges of one checkov graph."""
 
-    def __init__(self, blocks: list[Block], edges: list[tuple[int, int, str]]) -> None:
+    def __init__(
+        self, blocks: list[Block], edges: list[tuple[int, int, str]], outputs: frozenset[int] = frozenset()
+    ) -> None:
         self.blocks = blocks
+        #: graph indices of module ``output`` vertices (followed by :meth:`targets_through_outputs`)
+        self._outputs = outputs
         self._by_index = {b.index: b for b in blocks}
         self._out: dict[int, list[tuple[str, int]]] = defaultdict(list)
         self._in: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -189,7 +193,8 @@ class TfModel:
             raw_edges = list(connector.edges(data=True))
         blocks = [cls._block(index, data) for index, data in nodes]
         edges = [(a, b, str((d or {}).get("label", ""))) for a, b, d in raw_edges]
-        return cls([b for b in blocks if b is not None], edges)
+        outputs = frozenset(i for i, data in nodes if data.get("block_type_") == "output")
+        return cls([b for b in blocks if b is not None], edges, outputs)
 
     @staticmethod
     def _block(index: int, vertex: dict[str, Any]) -> Block | None:
@@ -241,6 +246,25 @@ class TfModel:
         ]
         return list(dict.fromkeys(out))
 
+    def targets_through_outputs(self, block: Block, label: str) -> list[Block]:
+        """:meth:`targets`, also following a reference to a module output (``module.m.cluster_arn``)
+        to the blocks that output's ``value`` references (outputs of nested modules included)."""
+        out: list[Block] = []
+        seen: set[int] = set()
+        todo = [
+            dst for lab, dst in self._out.get(block.index, []) if lab == label or lab.startswith(label + ".")
+        ]
+        while todo:
+            dst = todo.pop(0)
+            if dst in seen:
+                continue
+            seen.add(dst)
+            if dst in self._by_index:
+                out.append(self._by_index[dst])
+            elif dst in self._outputs:
+                todo += [d for lab, d in self._out.get(dst, []) if lab == "value"]
+        return list(dict.fromkeys(out))
+
     def sources(self, block: Block, label: str) -> list[Block]:
         """Blocks whose attribute ``label`` (or anything under it) references ``block``."""
         out = [
@@ -248,6 +272,11 @@ class TfModel:
             for lab, src in self._in.get(block.index, [])
             if (lab == label or lab.startswith(label + ".")) and src in self._by_index
         ]
+        return list(dict.fromkeys(out))
+
+    def referrers(self, block: Block) -> list[Block]:
+        """Blocks that reference ``block`` through any attribute."""
+        out = [self._by_index[src] for _, src in self._in.get(block.index, []) if src in self._by_index]
         return list(dict.fromkeys(out))
 
     def lookup(self, scope: Scope, ref: str) -> Block | None:

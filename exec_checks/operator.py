@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from checkov.common.models.enums import CheckResult
 
-from exec_checks.iam import PolicyHolder, documents_of_role, roles_of, target_hit
+from exec_checks.base import worst
+from exec_checks.ecs import cluster_exec_config
+from exec_checks.iam import PolicyHolder, any_allows, documents_of_role, roles_of, target_hit
 from exec_checks.model import TfModel
-from exec_checks.policy import resource_matches
+from exec_checks.policy import PolicyDocument, canonical, resource_matches
+from exec_checks.values import Unknown, is_unknown
 
 EXEC = "ecs:ExecuteCommand"
 START_SESSION = "ssm:StartSession"
+KMS_DATA_KEY = "kms:GenerateDataKey"
+#: Condition key holding the cluster's ARN (Amazon ECS condition keys:
+#: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+CLUSTER_KEY = "ecs:cluster"
 #: An ECS task as an SSM Session Manager target (``arn:aws:ecs:<r>:<a>:task/<cluster>/<id>``).
 ECS_TASK_TARGET = "ecs:task/any-cluster/any-task"
 
@@ -71,3 +78,90 @@ def start_session_unguarded(model: TfModel, holder: PolicyHolder) -> CheckResult
     if denied:
         return CheckResult.PASSED
     return CheckResult.FAILED if broad else CheckResult.UNKNOWN
+
+
+def _principal_documents(model: TfModel, holder: PolicyHolder) -> list[tuple[list[PolicyDocument], bool]]:
+    """The documents to judge ``holder``'s grants with, per principal it is on: the policy alone
+    when nothing in the folder attaches it, else each role's union of documents; with whether that
+    list is complete (a role that cannot be known or holds an unreadable policy is not)."""
+    keys = roles_of(model, holder)
+    if not keys:
+        # unattached: judged alone; on a user or group (whose other policies are not gathered): incomplete
+        on_others = holder.block.type in ("aws_iam_user_policy", "aws_iam_group_policy") or any(
+            "attachment" in b.type for b in model.referrers(holder.block)
+        )
+        return [([holder.document], not on_others)]
+    out: list[tuple[list[PolicyDocument], bool]] = []
+    for key in keys:
+        if key is None:
+            out.append(([holder.document], False))
+        else:
+            docs, complete = documents_of_role(model, key)
+            out.append((docs or [holder.document], complete))
+    return out
+
+
+def exec_kms_data_key(model: TfModel, holder: PolicyHolder) -> list[CheckResult]:
+    """Per KMS-keyed cluster of the same root into whose tasks ``holder`` allows ``ecs:ExecuteCommand``
+    and per principal the policy is on: PASSED when that principal may ``kms:GenerateDataKey`` on
+    the cluster's exec key, FAILED when it certainly may not (every session fails at the handshake:
+    the CLI encrypts the data channel with that key), UNKNOWN otherwise. Empty when the policy grants
+    ``ecs:ExecuteCommand`` into no such cluster."""
+    doc = holder.document
+    if doc.unknown or not doc.allowing(EXEC):
+        return []
+    results: list[CheckResult] = []
+    for cluster in model.of_type("aws_ecs_cluster"):
+        if cluster.root != holder.block.root or cluster.kind != "resource":
+            continue
+        key = cluster_exec_config(model, cluster).kms_key_id
+        name = cluster.attr("name")
+        if key is None:
+            continue
+        if not isinstance(name, str) or is_unknown(name) or isinstance(key, Unknown):
+            results.append(CheckResult.UNKNOWN)
+            continue
+        reaches = doc.allows(EXEC, f"ecs:task/{name}/any-task")
+        if reaches is False:
+            continue
+        for docs, complete in _principal_documents(model, holder):
+            granted = any_allows(docs, KMS_DATA_KEY, canonical(key))
+            if reaches is None or granted is None or (granted is False and not complete):
+                results.append(CheckResult.UNKNOWN)
+            else:
+                results.append(CheckResult.PASSED if granted else CheckResult.FAILED)
+    return results
+
+
+def _arn_like(value: str, operator: str) -> bool:
+    """A value that can name a cluster ARN: an ARN, or for a ``...Like`` operator a pattern that
+    starts with a wildcard."""
+    return value.startswith("arn:") or ("Like" in operator and value.startswith(("*", "?")))
+
+
+def cluster_condition_arns(holder: PolicyHolder) -> CheckResult | None:
+    """``ecs:cluster`` holds the cluster ARN (Amazon ECS condition keys): a String or Arn condition
+    (any form: ``IfExists``, ``ForAnyValue:``, negated) comparing it with a value that is not an ARN
+    (``"payments"``) never matches (or always does, negated). FAILED for such a value, UNKNOWN for a
+    value only known at plan time, PASSED when every value is an ARN; None without such a condition."""
+    doc = holder.document
+    if doc.unknown:
+        return None
+    results: list[CheckResult] = []
+    for st in doc.statements:
+        conds = st.conditions_on(CLUSTER_KEY)
+        if conds is None:
+            results.append(CheckResult.UNKNOWN)
+            continue
+        for cond in conds:
+            if not cond.base_operator.startswith(("String", "Arn")):
+                continue
+            for value, raw in zip(cond.values, cond.raw, strict=True):
+                known = value if value is not None else raw if isinstance(raw, str) else None
+                if known is not None and _arn_like(known, cond.base_operator):
+                    results.append(CheckResult.PASSED)
+                elif value is None:
+                    results.append(CheckResult.UNKNOWN)
+                else:
+                    results.append(CheckResult.FAILED)
+    return worst(results) if results else None

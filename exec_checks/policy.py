@@ -9,6 +9,8 @@ compare alike; a resource that cannot be known is ``None``.
 The evaluation follows IAM: an explicit Deny wins, then any Allow; ``*`` and ``?`` are wildcards,
 actions compare case-insensitively. Conditions are not evaluated (a conditional Allow counts as
 an Allow); identities with no literal form (a key created in the same module) carry ``@<address>``.
+Each statement keeps its conditions (:class:`Condition`) and, in a trust policy, its principals,
+for the checks that judge them (the policy pack's guard, ``ecs:cluster`` and trust checks).
 """
 
 from __future__ import annotations
@@ -50,6 +52,25 @@ def resource_matches(pattern: str, target: str) -> bool | None:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One condition of a statement: ``operator`` as written (``StringEquals``, ``BoolIfExists``,
+    ``ForAnyValue:StringLike``), the condition ``key`` as written, its ``values`` with references
+    substituted (an entry None when unknown) and ``raw``, the values as rendered (a policy variable
+    such as ``${aws:username}`` stays in ``raw`` only). IAM JSON policy elements: Condition
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html)."""
+
+    operator: str
+    key: str
+    values: tuple[str | None, ...]
+    raw: tuple[Any, ...]
+
+    @property
+    def base_operator(self) -> str:
+        """The operator without its set prefix and ``IfExists`` suffix: ``StringEquals``."""
+        return self.operator.rsplit(":", 1)[-1].removesuffix("IfExists")
+
+
+@dataclass(frozen=True)
 class Statement:
     """One statement. ``actions``/``not_actions`` None when unknown; ``resources`` canonical, an
     entry None when unknown; ``not_resource`` when the statement uses NotResource."""
@@ -62,6 +83,17 @@ class Statement:
     conditional: bool
     #: the statement id (``Sid`` / ``sid``); layered ``aws_iam_policy_document`` sources merge by it
     sid: str | None = None
+    #: the conditions; None when they cannot be read
+    conditions: tuple[Condition, ...] | None = ()
+    #: ``Principal`` as (type, identifier) pairs (``("AWS", "arn:aws:iam::*:root")``, ``("AWS", "*")``
+    #: for ``"*"``), identifiers substituted (None when unknown); None when the principals cannot be read
+    principals: tuple[tuple[str, str | None], ...] | None = ()
+
+    def conditions_on(self, key: str) -> list[Condition] | None:
+        """The conditions on ``key`` (compared case-insensitively, as IAM does); None when unknown."""
+        if self.conditions is None:
+            return None
+        return [c for c in self.conditions if c.key.lower() == key.lower()]
 
     def matches_action(self, action: str) -> bool | None:
         """Whether the statement applies to ``action`` (None when its actions are unknown)."""
@@ -131,6 +163,49 @@ def _resources(value: Any, resolve: Resolver) -> tuple[str | None, ...]:
     return tuple(out)
 
 
+def _values(value: Any, resolve: Resolver) -> tuple[tuple[str | None, ...], tuple[Any, ...]]:
+    raw = tuple(as_list(value))
+    out: list[str | None] = []
+    for item in raw:
+        if isinstance(item, bool):
+            item = str(item).lower()
+        elif isinstance(item, int | float):
+            item = str(item)
+        out.append((item if not is_unknown(item) else resolve(item)) if isinstance(item, str) else None)
+    return tuple(out), raw
+
+
+def _json_conditions(value: Any, resolve: Resolver) -> tuple[Condition, ...] | None:
+    value = unwrap(value)
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        return None
+    out: list[Condition] = []
+    for operator, tests in value.items():
+        if not isinstance(tests, dict):
+            return None
+        for key, given in tests.items():
+            values, raw = _values(given, resolve)
+            out.append(Condition(str(operator), str(key), values, raw))
+    return tuple(out)
+
+
+def _json_principals(value: Any, resolve: Resolver) -> tuple[tuple[str, str | None], ...] | None:
+    value = unwrap(value)
+    if value is None:
+        return ()
+    if value == "*":
+        return (("AWS", "*"),)
+    if not isinstance(value, dict):
+        return None
+    return tuple(
+        (str(kind), None if ident is None else ident)
+        for kind, given in value.items()
+        for ident in _values(given, resolve)[0]
+    )
+
+
 def from_json(doc: Any, resolve: Resolver) -> PolicyDocument:
     """A document from a rendered ``jsonencode`` dict or a JSON string; unknown when unreadable."""
     doc = unrendered_jsonencode(unwrap(doc))
@@ -156,6 +231,8 @@ def from_json(doc: Any, resolve: Resolver) -> PolicyDocument:
                 not_resource=not has_res and "NotResource" in st,
                 conditional=bool(st.get("Condition")),
                 sid=_sid(st.get("Sid")),
+                conditions=_json_conditions(st.get("Condition"), resolve),
+                principals=_json_principals(st.get("Principal"), resolve),
             )
         )
     return PolicyDocument(tuple(statements))
@@ -210,6 +287,29 @@ def from_policy_document_block(
                 not_resource=has_not,
                 conditional=bool(blocks(st, "condition")),
                 sid=_sid(attr(st, "sid")),
+                conditions=_block_conditions(st, resolve),
+                principals=_block_principals(st, resolve),
             )
         )
     return layered([*(sources or ()), PolicyDocument(tuple(statements)), *(overrides or ())])
+
+
+def _block_conditions(st: dict[str, Any], resolve: Resolver) -> tuple[Condition, ...] | None:
+    out: list[Condition] = []
+    for c in blocks(st, "condition"):
+        test, variable = attr(c, "test"), attr(c, "variable")
+        if not isinstance(test, str) or not isinstance(variable, str) or is_unknown([test, variable]):
+            return None
+        values, raw = _values(attr(c, "values", []), resolve)
+        out.append(Condition(test, variable, values, raw))
+    return tuple(out)
+
+
+def _block_principals(st: dict[str, Any], resolve: Resolver) -> tuple[tuple[str, str | None], ...] | None:
+    out: list[tuple[str, str | None]] = []
+    for p in blocks(st, "principals"):
+        kind = attr(p, "type")
+        if not isinstance(kind, str) or is_unknown(kind):
+            return None
+        out += [(kind, ident) for ident in _values(attr(p, "identifiers", []), resolve)[0]]
+    return tuple(out)

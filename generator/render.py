@@ -126,6 +126,8 @@ class ClusterView:
     source: ClusterModule
     existing: bool
     container_insights: str
+    #: the config's ``exec.mode`` (``never``, ``windowed``, ``always``): the cluster's ``ecs-exec:exec-mode`` tag
+    exec_mode: str
     log_group_name: str
     retention_in_days: int
     kms_key_arn: str | None
@@ -185,6 +187,7 @@ def _clusters(spec: EnvironmentSpec) -> tuple[ClusterView, ...]:
                 source=ClusterModule.for_spec(spec),
                 existing=cl.existing,
                 container_insights=cl.container_insights.value,
+                exec_mode=cl.exec.mode.value,
                 log_group_name=spec.exec_log_group_name(cl.name),
                 retention_in_days=spec.exec_logging.retention_in_days,
                 kms_key_arn=spec.exec_logging.kms.key_arn,

@@ -38,9 +38,10 @@ BUCKET_RE = re.compile(r"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9
 # ECS container names: up to 255 letters, digits, hyphens, underscores (also the ecs:container-name value).
 CONTAINER_NAME = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
 # AWS tags (ECS, IAM, KMS, Logs, S3 share these limits): key 1-128, value 0-256 characters of letters,
-# digits, spaces and _ . : / = + - @; keys starting with "aws:" are reserved; at most 50 per resource.
+# digits, spaces and _ . : / = + - @; keys starting with "aws:" are reserved; at most 50 per resource,
+# one of which is the clusters' own ecs-exec:exec-mode tag.
 TAG_RE = re.compile(r"^[\w .:/=+\-@]*$")
-MAX_TAGS = 50
+MAX_TAGS = 49
 # The longest exec window: CloudTrail LookupEvents (the audit) holds 90 days of history.
 MAX_WINDOW_MINUTES = 90 * 24 * 60
 # Names AWS refuses past these lengths (IAM policy name, KMS alias name, CloudWatch log group name).
@@ -393,7 +394,9 @@ class EnvironmentSpec(_Strict):
     @classmethod
     def _tags(cls, v: dict[str, str]) -> dict[str, str]:
         if len(v) > MAX_TAGS:
-            raise ValueError(f"{len(v)} tags; AWS allows at most {MAX_TAGS} per resource")
+            raise ValueError(
+                f"{len(v)} tags; at most {MAX_TAGS} (AWS allows 50 per resource; clusters carry ecs-exec:exec-mode)"
+            )
         for key, value in v.items():
             if not 1 <= len(key) <= 128 or not TAG_RE.match(key) or key.lower().startswith("aws:"):
                 raise ValueError(

@@ -44,7 +44,10 @@ def _failing(report: ScanReport, folder: Path, check_id: str) -> set[str]:
 def _expected(folder: Path, check: CheckInfo) -> set[str]:
     out = set()
     for tf in folder.glob("*.tf"):
-        for block in hcl2.loads(tf.read_text()).get("resource", []):
+        parsed = hcl2.loads(tf.read_text())
+        # data sources too (ECSX_019 judges a free-standing aws_iam_policy_document): checkov's
+        # record names them as <type>.<name>
+        for block in parsed.get("resource", []) + parsed.get("data", []):
             for rtype, named in block.items():
                 out |= {
                     f"{rtype}.{name}"
@@ -75,7 +78,7 @@ def test_warning_level_check_does_not_fail(example_report: ScanReport) -> None:
 
 def test_meta_ids_unique_prefixed_hinted_and_exampled() -> None:
     ids = [c.check_id for c in CHECKS]
-    assert len(ids) == len(set(ids)) == 17
+    assert len(ids) == len(set(ids)) == 23
     for c in CHECKS:
         assert c.check_id.startswith(CHECK_PREFIX)
         assert not c.check_id.startswith(("CKV_AWS_", "CKV2_AWS_"))
@@ -240,3 +243,43 @@ def test_directory_without_terraform_is_exit_4_before_checkov(tmp_path: Path) ->
     (tmp_path / "main.tf.json").write_text("{}\n")
     with pytest.raises(InvalidValueError, match=r"1 \.tf\.json file\(s\) found"):
         scan([tmp_path])
+
+
+def test_guard_check_judges_guards_only(example_report: ScanReport) -> None:
+    folder = EXAMPLES / "ExecGuardComplete" / "pass"
+    # A role's own inline limit (Bool, UpdateService only) and a policy without the key: no record;
+    # a document read by a managed policy is judged through that policy, not twice.
+    assert _passed(example_report, folder, "ECSX_019") == {
+        "aws_iam_policy.guard",
+        "aws_organizations_policy.scp",
+        "aws_iam_policy.guard_from_document",
+    }
+    assert "aws_iam_policy.unknown_actions" not in _passed(
+        example_report, EXAMPLES / "ExecGuardComplete" / "fail", "ECSX_019"
+    )
+
+
+ROUND_TWO = {
+    "ECSX_018": "ExecLauncherNotHardCoded",
+    "ECSX_019": "ExecGuardComplete",
+    "ECSX_020": "ExecReachableContainerHazards",
+    "ECSX_021": "OperatorExecKmsDataKey",
+    "ECSX_022": "OperatorClusterConditionArn",
+    "ECSX_023": "ExecRoleTrustBound",
+}
+
+
+@pytest.mark.parametrize(("check_id", "name"), sorted(ROUND_TWO.items()))
+def test_round_two_reports_in_every_format(example_report: ScanReport, check_id: str, name: str) -> None:
+    folder = str(EXAMPLES / name / "fail")
+    runner = CliRunner()
+    table = runner.invoke(main, ["check", folder, "--ours-only", "--no-skips"])
+    assert table.exit_code == 3 and check_id in table.stdout
+    doc = json.loads(runner.invoke(main, ["check", folder, "--ours-only", "--no-skips", "-o", "json"]).stdout)
+    assert any(f["check_id"] == check_id and f["hint"] for f in doc["failed"]), doc["failed"]
+    sarif = json.loads(
+        runner.invoke(main, ["check", folder, "--ours-only", "--no-skips", "-o", "sarif"]).stdout
+    )
+    run = sarif["runs"][0]
+    assert any(r["ruleId"] == check_id and r["level"] == "error" for r in run["results"])
+    assert check_id in [r["id"] for r in run["tool"]["driver"]["rules"]]

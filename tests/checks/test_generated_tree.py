@@ -30,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "ECSX_017")
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")
-OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016")
+OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016", "ECSX_022")
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,17 @@ def test_nothing_fails(scanned: ScanReport) -> None:
     # Every cluster of every environment: the session key check evaluates (it was UNKNOWN on all).
     assert passed["ECSX_003"] == expected["ECSX_003"] >= len(available_envs())
     assert passed["ECSX_009"] == expected["ECSX_009"]
+
+
+def _passed_on(scanned: ScanReport, check: str) -> set[str]:
+    return {f.resource for f in scanned.passed_results if f.check_id == check}
+
+
+def test_generated_guard_closes_every_door(scanned: ScanReport) -> None:
+    # ECSX_019 evaluates the rendered guard (all six actions, StringEquals): PASSED, not UNKNOWN.
+    assert "module.access.aws_iam_policy.guard" in _passed_on(scanned, "ECSX_019")
+
+
+def test_generated_scp_closes_every_door(scanned: ScanReport) -> None:
+    # The optional SCP root (prd) is a guard for everyone else: ECSX_019 judges it too.
+    assert "aws_organizations_policy.this" in _passed_on(scanned, "ECSX_019")

@@ -63,6 +63,17 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("ECSX_008", "aws_iam_role_policy.task_star"): FAILED,  # PutObject without GetEncryptionConfiguration
         ("ECSX_009", "aws_iam_role_policy.task_star"): PASSED,
     },
+    "round_two": {
+        ("ECSX_018", "aws_sfn_state_machine.templated"): UNKNOWN,  # templatefile(...)
+        ("ECSX_018", "aws_sfn_state_machine.from_input"): UNKNOWN,  # "EnableExecuteCommand.$"
+        ("ECSX_018", "aws_batch_job_definition.container_only"): PASSED,
+        ("ECSX_019", "aws_iam_policy.guard_for_any_value"): PASSED,  # ForAnyValue:StringEquals, ecs:*
+        ("ECSX_019", "aws_iam_policy.guard_not_action"): FAILED,  # NotAction leaves StartTask out
+        ("ECSX_022", "aws_iam_policy.cluster_name_if_exists"): FAILED,  # StringEqualsIfExists "payments"
+        ("ECSX_023", "aws_iam_role.account_id_from_data"): FAILED,  # account id from a data source
+        ("ECSX_023", "aws_iam_role.source_identity_if_exists"): FAILED,  # IfExists binds nobody
+        ("ECSX_023", "aws_iam_role.principal_arn_if_exists"): PASSED,  # aws:PrincipalArn always present
+    },
     "realistic_mistakes_iam": {
         ("ECSX_007", "aws_iam_role_policy.task_logs_wild"): FAILED,  # arn:aws:logs:*:*:*
         ("ECSX_014", "aws_iam_role_policy.op_star"): FAILED,  # ecs:ExecuteCommand on * without condition

@@ -300,6 +300,8 @@ def test_env_root_uses_the_spec_names(
         mod = block(main, f'module "cluster_{cl.name}" {{')
         assert attr(mod, "name") == f'"{cl.name}"'
         assert attr(mod, "container_insights") == f'"{cl.container_insights.value}"'
+        # the config's mode, tagged ecs-exec:exec-mode on the cluster (ECSX_020 reads it)
+        assert attr(mod, "exec_mode") == f'"{cl.exec.mode.value}"'
         assert re.search(rf'name\s+= "{re.escape(spec.exec_log_group_name(cl.name))}"', mod)
         assert attr(mod, "retention_in_days") == str(spec.exec_logging.retention_in_days)
         assert attr(mod, "alias_name") == f'"{spec.kms_alias_name(cl.name)}"'

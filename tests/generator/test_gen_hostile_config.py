@@ -111,7 +111,7 @@ REFUSED = {
     "tag value with ;": (_set("tags", {"k": "a;b"}), "tags: k: value must be at most 256"),
     "tag value with a newline": (_set("tags", {"k": "a\nb"}), "tags: k: value must be at most 256"),
     "tag key aws:": (_set("tags", {"aws:owner": "v"}), "not starting with 'aws:'"),
-    "51 tags": (_set("tags", {f"k{i}": "v" for i in range(51)}), "tags: 51 tags; AWS allows at most 50"),
+    "50 tags": (_set("tags", {f"k{i}": "v" for i in range(50)}), "tags: 50 tags; at most 49 (AWS allows 50"),
     "window maximum past the audit history": (
         _set("access.max_window_minutes", 10**11),
         "access.max_window_minutes: Input should be less than or equal to 129600",

@@ -46,6 +46,7 @@ module "cluster_demo-app" {
 
   name               = "demo-app"
   container_insights = "enabled"
+  exec_mode          = "windowed"
 
   exec_log_group = {
     name              = "/ecs-exec/local/demo-app"
@@ -76,6 +77,7 @@ module "cluster_demo-batch" {
 
   name               = "demo-batch"
   container_insights = "disabled"
+  exec_mode          = "never"
 
   exec_log_group = {
     name              = "/ecs-exec/local/demo-batch"

@@ -16,6 +16,7 @@ module "cluster_payments" {
 
   name               = "payments"
   container_insights = "enhanced"
+  exec_mode          = "windowed"
 
   exec_log_group = {
     name              = "/ecs-exec/prd/payments"
@@ -46,6 +47,7 @@ module "cluster_checkout" {
 
   name               = "checkout"
   container_insights = "enabled"
+  exec_mode          = "windowed"
 
   exec_log_group = {
     name              = "/ecs-exec/prd/checkout"
@@ -76,6 +78,7 @@ module "cluster_ledger-batch" {
 
   name               = "ledger-batch"
   container_insights = "enabled"
+  exec_mode          = "never"
 
   exec_log_group = {
     name              = "/ecs-exec/prd/ledger-batch"

@@ -16,6 +16,7 @@ module "cluster_payments" {
 
   name               = "payments"
   container_insights = "enabled"
+  exec_mode          = "windowed"
 
   exec_log_group = {
     name              = "/ecs-exec/stg/payments"
@@ -41,6 +42,7 @@ module "cluster_internal-tools" {
 
   name               = "internal-tools"
   container_insights = "enabled"
+  exec_mode          = "always"
 
   exec_log_group = {
     name              = "/ecs-exec/stg/internal-tools"
@@ -66,6 +68,7 @@ module "cluster_data-jobs" {
 
   name               = "data-jobs"
   container_insights = "disabled"
+  exec_mode          = "never"
 
   exec_log_group = {
     name              = "/ecs-exec/stg/data-jobs"

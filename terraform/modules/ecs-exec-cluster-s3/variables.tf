@@ -16,6 +16,16 @@ variable "container_insights" {
   }
 }
 
+variable "exec_mode" {
+  description = "The config's exec mode of the cluster (never, windowed, always), tagged ecs-exec:exec-mode on it: the policy pack judges the services of windowed and always clusters as exec-reachable."
+  type        = string
+
+  validation {
+    condition     = contains(["never", "windowed", "always"], var.exec_mode)
+    error_message = "exec_mode must be never, windowed or always."
+  }
+}
+
 variable "exec_log_group" {
   description = "The dedicated CloudWatch log group for exec session transcripts (never the application's log group)."
   type = object({

@@ -41,7 +41,7 @@ resource "aws_ecs_cluster" "this" {
     }
   }
 
-  tags = var.tags
+  tags = merge(var.tags, { "ecs-exec:exec-mode" = var.exec_mode })
 }
 
 ################################################################################

@@ -42,3 +42,19 @@ resource "aws_ecs_service" "api" {
   task_definition        = aws_ecs_task_definition.fail_read_only_root.arn
   enable_execute_command = true
 }
+
+# exec-checker #75/#76: a task-level PID namespace, exec reaches only one container.
+resource "aws_ecs_task_definition" "fail_pid_mode_task" {
+  family   = "sidecars"
+  pid_mode = "task"
+  container_definitions = jsonencode([
+    { name = "app", image = "app:1" },
+    { name = "envoy", image = "envoy:1" },
+  ])
+}
+
+resource "aws_ecs_service" "sidecars" {
+  name                   = "sidecars"
+  task_definition        = aws_ecs_task_definition.fail_pid_mode_task.arn
+  enable_execute_command = true
+}

@@ -1,0 +1,91 @@
+"""Roles that hand out ECS Exec, and whether their trust policy binds who may assume them.
+
+A role *hands out exec* when its policies allow ``ecs:ExecuteCommand`` or turning exec on (one of
+the actions of :data:`exec_checks.guard.EXEC_ENABLING_ACTIONS` allowed, not only with
+``ecs:enable-execute-command`` = ``"false"``, and not denied when it is ``"true"``).
+
+Its trust policy (``assume_role_policy``) is *bound* when every statement that lets the account
+root (``arn:aws:iam::<account>:root`` or a bare account id; an account id from a data source counts
+as this account) or ``*`` call ``sts:AssumeRole`` carries a condition that says who may assume:
+``aws:PrincipalArn`` (a positive String or Arn operator), or ``sts:SourceIdentity`` compared with a
+policy variable (``${aws:username}``). ``Null sts:SourceIdentity`` alone does not bind: anyone allowed
+``sts:AssumeRole`` picks any source identity (IAM: "Monitor and control actions taken with assumed
+roles", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html;
+policy variables: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+"""
+
+from __future__ import annotations
+
+import re
+
+from checkov.common.models.enums import CheckResult
+
+from exec_checks.base import worst
+from exec_checks.guard import EXEC_ENABLING_ACTIONS, KEY, denied, holds_when_on
+from exec_checks.policy import PolicyDocument, Statement
+
+EXEC = "ecs:ExecuteCommand"
+_ROOT = re.compile(r"^(arn:[^:]*:iam::[^:]*:root|\d{12}|\*)$")
+#: A policy variable as rendered (``${aws:username}``; ``$${...}`` escaped in HCL).
+_POLICY_VARIABLE = re.compile(r"\$\$?\{\s*[a-z0-9-]+:[^}]+\}", re.IGNORECASE)
+_POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike")
+
+
+def _turns_on(st: Statement, action: str) -> bool:
+    if st.effect != "Allow" or st.matches_action(action) is not True:
+        return False
+    conds = st.conditions_on(KEY)
+    return conds is not None and all(holds_when_on(c) is not False for c in conds)
+
+
+def hands_out_exec(docs: list[PolicyDocument]) -> bool:
+    """True when the documents of one role certainly allow ``ecs:ExecuteCommand`` or turning exec on."""
+    if any(d.allowing(EXEC) for d in docs):
+        return True
+    for action in EXEC_ENABLING_ACTIONS:
+        guarded = any(denied(d)[action] for d in docs)
+        if not guarded and any(_turns_on(st, action) for d in docs for st in d.statements):
+            return True
+    return False
+
+
+def _binds(st: Statement) -> bool | None:
+    """Does the statement name who may assume (see the module docstring)? None when unknown."""
+    if st.conditions is None:
+        return None
+    for cond in st.conditions:
+        key, base = cond.key.lower(), cond.base_operator
+        if base not in _POSITIVE:
+            continue
+        if key == "aws:principalarn":  # always in the request context: IfExists changes nothing
+            return True
+        # IfExists lets a request without a source identity through: it binds nothing
+        if (
+            key == "sts:sourceidentity"
+            and not cond.operator.endswith("IfExists")
+            and any(isinstance(r, str) and _POLICY_VARIABLE.search(r) for r in cond.raw)
+        ):
+            return True
+    return False
+
+
+def trust_bound(trust: PolicyDocument) -> CheckResult:
+    """PASSED when every statement admitting the account root or ``*`` to ``sts:AssumeRole`` binds
+    the caller, FAILED when one certainly does not, UNKNOWN when a principal or condition is unknown."""
+    if trust.unknown:
+        return CheckResult.UNKNOWN
+    results = [CheckResult.PASSED]
+    for st in trust.statements:
+        if st.effect != "Allow" or st.matches_action("sts:AssumeRole") is False:
+            continue
+        binds = _binds(st)
+        if binds:
+            continue
+        principals = st.principals
+        if principals is None or any(ident is None for _, ident in principals):
+            results.append(CheckResult.UNKNOWN)
+            continue
+        broad = any(kind == "AWS" and ident is not None and _ROOT.match(ident) for kind, ident in principals)
+        if broad:
+            results.append(CheckResult.UNKNOWN if binds is None else CheckResult.FAILED)
+    return worst(results)
