@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -39,6 +39,7 @@ class ClusterWindows:
         intervals: open intervals from events and tags.
         has_records: True when any window event or window tag was found.
         services: task id -> service name (absent: unknown).
+        stopped: task id -> ``stoppedAt`` (UTC) of the tasks that have stopped.
         skipped: window event lines that could not be used.
         errors: reads that failed (``<cluster>: cannot read ... (logs:AccessDeniedException)``).
     """
@@ -46,6 +47,7 @@ class ClusterWindows:
     intervals: list[WindowInterval] = field(default_factory=list)
     has_records: bool = False
     services: dict[str, str] = field(default_factory=dict)
+    stopped: dict[str, datetime] = field(default_factory=dict)
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -78,9 +80,13 @@ def read_window_events(
     return events, skipped
 
 
-def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, str]:
+def task_services(
+    ecs: Any, cluster: str, task_ids: Iterable[str], stopped: dict[str, datetime] | None = None
+) -> dict[str, str]:
     """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service
-    (group ``service:<name>``) and for twins (group ``ecs-exec:<name>``)."""
+    (group ``service:<name>``) and for twins (group ``ecs-exec:<name>``).
+
+    ``stopped``, when given, receives task id -> ``stoppedAt`` (UTC) of the stopped tasks."""
     ids = sorted(set(task_ids))
     out: dict[str, str] = {}
     for i in range(0, len(ids), _DESCRIBE_TASKS_MAX):
@@ -90,6 +96,8 @@ def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, 
             task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
             if group.startswith(("service:", "ecs-exec:")) and task_id:
                 out[task_id] = group.split(":", 1)[1]
+            if stopped is not None and task_id and isinstance(task.get("stoppedAt"), datetime):
+                stopped[task_id] = task["stoppedAt"].astimezone(UTC)
     return out
 
 
@@ -117,11 +125,25 @@ def tag_intervals(
 
 
 def load_cluster_windows(
-    factory: ClientFactory, spec: EnvironmentSpec, cluster: str, task_ids: Iterable[str], until: datetime
+    factory: ClientFactory,
+    spec: EnvironmentSpec,
+    cluster: str,
+    task_ids: Iterable[str],
+    until: datetime,
+    windowless: bool = False,
 ) -> ClusterWindows:
-    """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``."""
+    """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``.
+
+    ``windowless`` (exec mode ``always`` / ``never``): only the tasks (their stop times) are read."""
     task_ids = list(task_ids)
     result = ClusterWindows()
+    if windowless:
+        try:
+            task_services(factory.client("ecs"), cluster, task_ids, result.stopped)
+        except ClientError as exc:
+            if error_code(exc) != "ClusterNotFoundException":
+                result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
+        return result
     twins: dict[str, str] = {}  # twin task id -> service, from `opened` events (ECS forgets stopped tasks)
     try:
         events, result.skipped = read_window_events(factory, spec, cluster, until)
@@ -132,7 +154,7 @@ def load_cluster_windows(
         result.errors.append(f"{cluster}: cannot read window events (logs:{error_code(exc)})")
     ecs = factory.client("ecs")
     try:
-        result.services = task_services(ecs, cluster, task_ids)
+        result.services = task_services(ecs, cluster, task_ids, result.stopped)
     except ClientError as exc:
         if (
             error_code(exc) != "ClusterNotFoundException"
