@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import DeploymentStarter, ShellWorld
+from shell_world import DeploymentStarter, ShellWorld
 
 pytestmark = pytest.mark.slow
 
