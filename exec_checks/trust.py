@@ -7,10 +7,20 @@ the actions of :data:`exec_checks.guard.EXEC_ENABLING_ACTIONS` allowed, not only
 Its trust policy (``assume_role_policy``) is *bound* when every statement that lets the account
 root (``arn:aws:iam::<account>:root`` or a bare account id; an account id from a data source counts
 as this account) or ``*`` call ``sts:AssumeRole`` carries a condition that says who may assume:
-``aws:PrincipalArn`` (a positive String or Arn operator), or ``sts:SourceIdentity`` compared with a
-policy variable (``${aws:username}``). ``Null sts:SourceIdentity`` alone does not bind: anyone allowed
-``sts:AssumeRole`` picks any source identity (IAM: "Monitor and control actions taken with assumed
-roles", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html;
+
+- ``aws:PrincipalArn`` with a positive String or Arn operator, every value naming principals: a
+  resource part with a literal type and some literal name (``role/ops-*``), not the whole account
+  (``arn:aws:iam::111122223333:*``, ``role/*``). ``ArnEquals`` and ``ArnLike`` both read ``*`` and
+  ``?`` as wildcards, ``StringLike`` too; ``StringEquals`` compares literally (IAM condition operators,
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html);
+- ``sts:SourceIdentity`` (no ``IfExists``) whose every value is fixed by who the caller is: it holds a
+  variable of the caller's IAM identity (``${aws:username}``, ``${aws:userid}``) and, for a ``...Like``
+  operator, no wildcard outside it. ``${sts:SourceIdentity}`` compares the key with itself (always
+  true), ``*${aws:username}*`` lets a caller pick any name containing theirs.
+
+``Null sts:SourceIdentity`` alone does not bind: anyone allowed ``sts:AssumeRole`` picks any source
+identity (IAM: "Monitor and control actions taken with assumed roles",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html;
 policy variables: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 """
 
@@ -27,8 +37,13 @@ from exec_checks.policy import PolicyDocument, Statement
 EXEC = "ecs:ExecuteCommand"
 _ROOT = re.compile(r"^(arn:[^:]*:iam::[^:]*:root|\d{12}|\*)$")
 #: A policy variable as rendered (``${aws:username}``; ``$${...}`` escaped in HCL).
-_POLICY_VARIABLE = re.compile(r"\$\$?\{\s*[a-z0-9-]+:[^}]+\}", re.IGNORECASE)
+_POLICY_VARIABLE = re.compile(r"\$\$?\{\s*([a-z0-9-]+:[^}]+?)\s*\}", re.IGNORECASE)
+#: Policy variables fixed by the caller's IAM identity (IAM "AWS global condition context keys":
+#: aws:username, aws:userid); variable names compare case-insensitively, as condition keys do.
+_CALLER_VARIABLES = ("aws:username", "aws:userid")
 _POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike")
+#: Operators that read ``*`` and ``?`` as wildcards (ArnEquals does too).
+_WILDCARD_OPERATORS = ("StringLike", "ArnEquals", "ArnLike")
 
 
 def _turns_on(st: Statement, action: str) -> bool:
@@ -49,24 +64,52 @@ def hands_out_exec(docs: list[PolicyDocument]) -> bool:
     return False
 
 
+def _names_principals(value: str, operator: str) -> bool:
+    """Does an ``aws:PrincipalArn`` value name some principals rather than every one of an account?
+    A pattern (wildcard operators) needs a literal resource type and some literal name after it."""
+    if operator not in _WILDCARD_OPERATORS:
+        return True  # compared literally: it names at most that one ARN
+    parts = value.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return not any(c in value for c in "*?")
+    kind, _, name = parts[5].partition("/")
+    return bool(kind) and not any(c in kind for c in "*?") and bool(name.strip("*?/"))
+
+
+def _fixed_by_caller(raw: object, operator: str) -> bool:
+    """Is a ``sts:SourceIdentity`` value fixed by who the caller is (see the module docstring)?"""
+    if not isinstance(raw, str):
+        return False
+    found = [m.group(1).lower() for m in _POLICY_VARIABLE.finditer(raw)]
+    if not found or any(v not in _CALLER_VARIABLES for v in found):
+        return False
+    rest = _POLICY_VARIABLE.sub("", raw)
+    return operator != "StringLike" or not any(c in rest for c in "*?")
+
+
 def _binds(st: Statement) -> bool | None:
     """Does the statement name who may assume (see the module docstring)? None when unknown."""
     if st.conditions is None:
         return None
+    unknown = False
     for cond in st.conditions:
         key, base = cond.key.lower(), cond.base_operator
         if base not in _POSITIVE:
             continue
         if key == "aws:principalarn":  # always in the request context: IfExists changes nothing
-            return True
+            if None in cond.values:
+                unknown = True
+            elif cond.values and all(_names_principals(str(v), base) for v in cond.values):
+                return True
         # IfExists lets a request without a source identity through: it binds nothing
         if (
             key == "sts:sourceidentity"
             and not cond.operator.endswith("IfExists")
-            and any(isinstance(r, str) and _POLICY_VARIABLE.search(r) for r in cond.raw)
+            and cond.raw
+            and all(_fixed_by_caller(r, base) for r in cond.raw)
         ):
             return True
-    return False
+    return None if unknown else False
 
 
 def trust_bound(trust: PolicyDocument) -> CheckResult:
