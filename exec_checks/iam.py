@@ -22,6 +22,7 @@ from exec_checks.policy import (
     resource_matches,
 )
 from exec_checks.values import REFERENCE_RE, as_list, blocks, is_unknown, unrendered_jsonencode
+from exec_checks.written import as_written
 
 #: A role's identity: (root module folder, role name or ``@<address>``).
 RoleKey = tuple[str, str]
@@ -52,7 +53,7 @@ def read_policy(model: TfModel, block: Block, value: object, label: str) -> Poli
     if isinstance(value, str) and REFERENCE_RE.fullmatch(value.strip().removeprefix("${").removesuffix("}")):
         docs = [t for t in model.targets(block, label) if t.type == "aws_iam_policy_document"]
         return data_source_document(model, docs[0]) if len(docs) == 1 else PolicyDocument((), unknown=True)
-    return _literal_document(value, resolve)
+    return as_written(_literal_document(value, resolve), block)
 
 
 def _literal_document(value: object, resolve: Resolver) -> PolicyDocument:

@@ -248,11 +248,13 @@ def test_directory_without_terraform_is_exit_4_before_checkov(tmp_path: Path) ->
 def test_guard_check_judges_guards_only(example_report: ScanReport) -> None:
     folder = EXAMPLES / "ExecGuardComplete" / "pass"
     # A role's own inline limit (Bool, UpdateService only) and a policy without the key: no record;
-    # a document read by a managed policy is judged through that policy, not twice.
+    # a document read by a managed policy is judged through that policy, not twice; a group's
+    # inline policy binds every member: judged.
     assert _passed(example_report, folder, "ECSX_019") == {
         "aws_iam_policy.guard",
         "aws_organizations_policy.scp",
         "aws_iam_policy.guard_from_document",
+        "aws_iam_group_policy.developers_guard",
     }
     assert "aws_iam_policy.unknown_actions" not in _passed(
         example_report, EXAMPLES / "ExecGuardComplete" / "fail", "ECSX_019"
