@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exec_checks.managed import aws_managed_document
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import (
     PolicyDocument,
@@ -168,7 +169,16 @@ def documents_of_role(model: TfModel, key: RoleKey) -> tuple[list[PolicyDocument
         if key in _role_keys(model, att, "role") and not [
             t for t in model.targets(att, "policy_arn") if t.type == "aws_iam_policy"
         ]:
-            complete = False
+            managed = aws_managed_document(att.attr("policy_arn"))
+            if managed is None:
+                complete = False
+            else:
+                docs.append(managed)
+    for role in model.of_type("aws_iam_role"):  # managed_policy_arns given as literal AWS managed ARNs
+        if role.kind == "resource" and role_key(role) == key:
+            docs += [
+                d for d in map(aws_managed_document, as_list(role.config.get("managed_policy_arns"))) if d
+            ]
     return docs, complete and not any(d.unknown for d in docs)
 
 

@@ -18,6 +18,13 @@ as this account) or ``*`` call ``sts:AssumeRole`` carries a condition that says 
   operator, no wildcard outside it. ``${sts:SourceIdentity}`` compares the key with itself (always
   true), ``*${aws:username}*`` lets a caller pick any name containing theirs.
 
+A statement trusting GitHub's OIDC provider (``Federated`` ``...:oidc-provider/token.actions.githubusercontent.com``)
+is bound when ``token.actions.githubusercontent.com:sub`` is compared (a positive String operator)
+with values that each name an owner: ``repo:<owner>/...`` with a literal owner, or a literal value
+for ``StringEquals``; ``repo:*`` or ``*`` admits every GitHub repository in the world (IAM User
+Guide, "Configuring a role for GitHub OIDC identity provider",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub).
+
 ``Null sts:SourceIdentity`` alone does not bind: anyone allowed ``sts:AssumeRole`` picks any source
 identity (IAM: "Monitor and control actions taken with assumed roles",
 https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html;
@@ -41,7 +48,10 @@ _POLICY_VARIABLE = re.compile(r"\$\$?\{\s*([a-z0-9-]+:[^}]+?)\s*\}", re.IGNORECA
 #: Policy variables fixed by the caller's IAM identity (IAM "AWS global condition context keys":
 #: aws:username, aws:userid); variable names compare case-insensitively, as condition keys do.
 _CALLER_VARIABLES = ("aws:username", "aws:userid")
-_POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike")
+_STRING_POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike")
+_POSITIVE = (*_STRING_POSITIVE, "ArnEquals", "ArnLike")
+_GITHUB = "oidc-provider/token.actions.githubusercontent.com"
+_GITHUB_SUB = "token.actions.githubusercontent.com:sub"
 #: Operators that read ``*`` and ``?`` as wildcards (ArnEquals does too).
 _WILDCARD_OPERATORS = ("StringLike", "ArnEquals", "ArnLike")
 
@@ -112,14 +122,49 @@ def _binds(st: Statement) -> bool | None:
     return None if unknown else False
 
 
+def _names_repositories(value: str, operator: str) -> bool:
+    """Does a GitHub ``sub`` value name repositories of a literal owner (see the module docstring)?"""
+    if operator != "StringLike":
+        return True  # compared literally (or case-insensitively): one subject at most
+    if value.startswith("repo:"):
+        owner, slash, _ = value.removeprefix("repo:").partition("/")
+        return bool(owner) and bool(slash) and not any(c in owner for c in "*?")
+    return not value.startswith(("*", "?"))
+
+
+def _github_bound(st: Statement) -> bool | None:
+    """Is a statement trusting GitHub's OIDC provider bound to named repositories? None when unknown."""
+    if st.conditions is None:
+        return None
+    if any("${" in c.key for c in st.conditions):
+        return None  # a key only known at plan time
+    subs = [c for c in st.conditions if c.key.lower() == _GITHUB_SUB and c.base_operator in _STRING_POSITIVE]
+    if any(None in c.values for c in subs):
+        return None
+    return any(
+        not c.operator.endswith("IfExists")
+        and c.values
+        and all(_names_repositories(str(v), c.base_operator) for v in c.values)
+        for c in subs
+    )
+
+
 def trust_bound(trust: PolicyDocument) -> CheckResult:
-    """PASSED when every statement admitting the account root or ``*`` to ``sts:AssumeRole`` binds
-    the caller, FAILED when one certainly does not, UNKNOWN when a principal or condition is unknown."""
+    """PASSED when every statement admitting the account root or ``*`` to ``sts:AssumeRole`` (or GitHub's
+    OIDC provider to ``sts:AssumeRoleWithWebIdentity``) binds the caller, FAILED when one certainly does not, UNKNOWN when a principal or condition is unknown."""
     if trust.unknown:
         return CheckResult.UNKNOWN
     results = [CheckResult.PASSED]
     for st in trust.statements:
-        if st.effect != "Allow" or st.matches_action("sts:AssumeRole") is False:
+        if st.effect != "Allow":
+            continue
+        github = [i for kind, i in st.principals or () if kind == "Federated" and i and i.endswith(_GITHUB)]
+        if github and st.matches_action("sts:AssumeRoleWithWebIdentity") is not False:
+            bound = _github_bound(st)
+            results.append(
+                CheckResult.PASSED if bound else CheckResult.UNKNOWN if bound is None else CheckResult.FAILED
+            )
+        if st.matches_action("sts:AssumeRole") is False:
             continue
         binds = _binds(st)
         if binds:

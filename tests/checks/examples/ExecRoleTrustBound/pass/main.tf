@@ -133,3 +133,24 @@ resource "aws_iam_role" "principal_arn_prefix_and_prefixed_username" {
     policy = local.exec_policy
   }
 }
+
+# GitHub OIDC for one repository's production environment.
+resource "aws_iam_role" "github_one_repository" {
+  name = "exec-ci"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:example-org/payments:environment:*" }
+      }
+    }]
+  })
+  inline_policy {
+    name   = "exec"
+    policy = local.exec_policy
+  }
+}
