@@ -285,3 +285,13 @@ def test_round_two_reports_in_every_format(example_report: ScanReport, check_id:
     run = sarif["runs"][0]
     assert any(r["ruleId"] == check_id and r["level"] == "error" for r in run["results"])
     assert check_id in [r["id"] for r in run["tool"]["driver"]["rules"]]
+
+
+def test_scan_accepts_str_and_path_like_paths() -> None:
+    """The README documents ``scan(paths)``: a ``str`` (alone or in a list) works as a ``Path`` does."""
+    folder = EXAMPLES / "ExecNotHardCoded" / "fail"
+    expected = {f.resource for f in scan([folder], skip_file=None, our_checks_only=True).failed}
+    assert expected
+    for given in ([str(folder)], str(folder), folder):
+        report = scan(given, skip_file=None, our_checks_only=True)
+        assert {f.resource for f in report.failed} == expected
