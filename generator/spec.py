@@ -17,6 +17,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from generator.api_limits import ApiRateLimits
 from generator.spec_trust import DriftSpec, ScpSpec, check_principals
 
 ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
@@ -385,6 +386,10 @@ class EnvironmentSpec(_Strict):
     drift_role_name: ROLE_NAME = Field(description="Least-privilege role of the nightly drift job.")
     drift: DriftSpec = Field(default_factory=DriftSpec, description="Who may assume the drift role.")
     clusters: list[ClusterSpec] = Field(min_length=1)
+    api_rate_limits: ApiRateLimits = Field(
+        default_factory=dict,
+        description="Request quotas that differ from AWS's defaults, per API group (raised quotas).",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> EnvironmentSpec:
