@@ -46,13 +46,14 @@ _STRING_OPERATORS = ("String", "Null")
 _INLINE_HOLDERS = ("aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role")
 #: The resource each action is authorized on (canonical form), from the Service Authorization
 #: Reference; None: not documented there when written, any ECS resource pattern may or may not cover it.
+_SERVICE_ACTIONS = ("ecs:CreateService", "ecs:UpdateService")
 _AUTHORIZED_ON: dict[str, str | None] = {
-    "ecs:CreateService": "ecs:service/any-cluster/any-service",
-    "ecs:UpdateService": "ecs:service/any-cluster/any-service",
-    "ecs:RunTask": "ecs:task-definition/any-family:1",
-    "ecs:StartTask": "ecs:task-definition/any-family:1",
-    "ecs:CreateDaemon": None,
-    "ecs:UpdateDaemon": None,
+    action: "ecs:service/any-cluster/any-service"
+    if action in _SERVICE_ACTIONS
+    else "ecs:task-definition/any-family:1"
+    if action in actions.TASK_LAUNCH_ACTIONS
+    else None  # the daemon actions
+    for action in actions.ENABLE_EXECUTE_COMMAND_ACTIONS
 }
 #: Negated operators: on aws:PrincipalArn they exempt named principals from the Deny.
 _EXEMPTING = ("ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike")
