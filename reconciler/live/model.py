@@ -142,6 +142,12 @@ class LiveTask:
     started_by: str | None = None
     started_at: datetime | None = None
     containers: tuple[LiveContainer, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def twin_of(self) -> str | None:
+        """The service this task is the twin of (group ``ecs-exec:<service>``), else None."""
+        return service_of_group(self.group) if self.is_twin else None
 
     @property
     def task_id(self) -> str:

@@ -71,6 +71,7 @@ def parse_task(raw: Mapping[str, Any]) -> LiveTask:
         started_by=raw.get("startedBy"),
         started_at=started if isinstance(started, datetime) else None,
         containers=tuple(_container(c) for c in raw.get("containers") or [] if "name" in c),
+        tags=tags_to_dict(raw.get("tags")),
     )
 
 

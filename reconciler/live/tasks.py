@@ -27,7 +27,7 @@ def describe_task_answers(factory: ClientFactory, cluster: str, arns: Sequence[s
     ecs = factory.client("ecs")
     out: list[dict[str, Any]] = []
     for batch in chunks(list(arns), TASKS.batch_size):
-        answer = ecs.describe_tasks(cluster=cluster, tasks=list(batch))
+        answer = ecs.describe_tasks(cluster=cluster, tasks=list(batch), include=["TAGS"])
         out.extend(dict(raw) for raw in answer.get("tasks", []) if _same_cluster(raw, cluster))
     return out
 

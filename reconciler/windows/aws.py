@@ -42,6 +42,11 @@ PERMISSIONS = (
     "logs:DescribeLogStreams",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
+    # ecs-exec shell (reconciler.windows.target / twin / leave / transcript)
+    "ecs:DescribeClusters",
+    "ecs:DescribeTaskDefinition",
+    "ecs:RunTask",
+    "ssm:DescribeSessions",
 )
 
 
