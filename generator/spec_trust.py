@@ -212,7 +212,7 @@ class ScpSpec(_Strict):
     deployer_principals: list[str] = Field(
         default_factory=list,
         description=(
-            "Principal ARNs (or patterns) that deploy this project (terraform apply): the only ones "
+            "Exact IAM role or user ARNs of this account (no patterns) that deploy this project (terraform apply): the only ones "
             "that may create, change or pass the exec-window, drift, scheduler and operator roles "
             "and change the guard policy. Required when enabled."
         ),
@@ -235,6 +235,31 @@ class ScpSpec(_Strict):
     @classmethod
     def _deployers(cls, v: list[str]) -> list[str]:
         for arn in v:
-            if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role)/.+$", arn):
-                raise ValueError(f"{arn!r} is not an IAM user or role ARN")
+            if not DEPLOYER_ARN_RE.match(arn):
+                raise ValueError(
+                    f"{arn!r} is not an exact IAM role or user ARN (no '*' or '?': the SCP exempts the "
+                    "deployers with ArnNotLike aws:PrincipalArn, and a pattern would exempt every role it matches)"
+                )
         return v
+
+
+#: An exact IAM role or user ARN (paths allowed): ``aws:PrincipalArn`` of a role session is the role
+#: ARN, so an ``assumed-role`` ARN would never match (IAM User Guide, "AWS global condition context
+#: keys", aws:PrincipalArn). IAM names: letters, digits and ``+=,.@_-``, path segments with ``/``.
+DEPLOYER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]+$")
+
+
+def check_deployers(where: str, principals: Sequence[str], *, account_id: str, partition: str) -> None:
+    """The SCP's deployers are principals of the environment's own account and partition: the SCP
+    applies to that account, and a principal elsewhere never makes requests there as itself.
+
+    Raises:
+        ValueError: ``<where>: '<arn>': ...`` naming the first principal of another account or partition.
+    """
+    for arn in principals:
+        arn_partition, arn_account = arn.split(":")[1], arn.split(":")[4]
+        if (arn_partition, arn_account) != (partition, account_id):
+            raise ValueError(
+                f"{where}: {arn!r} is in {arn_partition}/{arn_account}, not the environment's "
+                f"{partition}/{account_id}"
+            )
