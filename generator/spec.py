@@ -17,7 +17,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from generator.spec_trust import DriftSpec, ScpSpec, check_deployers, check_principals
+from generator.spec_trust import DriftSpec, ScpSpec, check_principals, check_scp
 
 ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
@@ -442,10 +442,7 @@ class EnvironmentSpec(_Strict):
         check_principals(
             "windows.sweep_principals", self.windows.sweep_principals, account_id=acct, production=prod
         )
-        check_deployers(
-            "access.scp.deployer_principals", self.access.scp.deployer_principals,
-            account_id=acct, partition=self.partition,
-        )  # fmt: skip
+        check_scp(self.access.scp, account_id=acct, partition=self.partition)
         if self.access.scp.enabled and not self.access.scp.deployer_principals:
             raise ValueError(
                 "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"

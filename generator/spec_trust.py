@@ -249,14 +249,31 @@ class ScpSpec(_Strict):
 DEPLOYER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]+$")
 
 
-def check_deployers(where: str, principals: Sequence[str], *, account_id: str, partition: str) -> None:
-    """The SCP's deployers are principals of the environment's own account and partition: the SCP
-    applies to that account, and a principal elsewhere never makes requests there as itself.
+def check_scp(scp: ScpSpec, *, account_id: str, partition: str) -> None:
+    """The SCP settings against the environment's account (``access.scp``).
+
+    - the deployers are principals of the environment's own account and partition: the SCP applies
+      to that account, and a principal elsewhere never makes requests there as itself;
+    - the management account is not the environment's account, nor one of ``target_ids``: SCPs never
+      restrict the management account (AWS Organizations User Guide, "Service control policies",
+      https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so
+      the guard would do nothing there.
 
     Raises:
-        ValueError: ``<where>: '<arn>': ...`` naming the first principal of another account or partition.
+        ValueError: ``access.scp.<field>: ...`` naming the first offending value.
     """
-    for arn in principals:
+    mgmt = scp.management_account_id
+    if mgmt is not None and mgmt == account_id:
+        raise ValueError(
+            f"access.scp.management_account_id: {mgmt} is the environment's own account_id; SCPs never "
+            "restrict the management account, so the SCP would guard nothing (run the environment in a member account)"
+        )
+    if mgmt is not None and mgmt in scp.target_ids:
+        raise ValueError(
+            f"access.scp.target_ids: {mgmt} is the management account; SCPs never restrict the management account"
+        )
+    where = "access.scp.deployer_principals"
+    for arn in scp.deployer_principals:
         arn_partition, arn_account = arn.split(":")[1], arn.split(":")[4]
         if (arn_partition, arn_account) != (partition, account_id):
             raise ValueError(

@@ -88,3 +88,25 @@ def test_deployer_wildcard_through_the_cli_is_exit_4(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["render", "--config", str(config), "--out", str(tmp_path / "tf")])
     assert result.exit_code == 4
     assert result.stderr.count("\n") == 1 and DEPLOYERS in result.stderr
+
+
+# ---- F2: the SCP's management account is not the environment's account ----
+
+
+def test_management_account_equal_to_the_environment_refused() -> None:
+    """SCPs never restrict the management account (AWS Organizations User Guide, "Service control
+    policies"): an SCP for the environment would then guard nothing."""
+    message = refused(edited("access.scp.management_account_id", ACCOUNT))
+    assert message.startswith("c.yaml: access.scp.management_account_id: "), message
+    assert "SCPs never restrict the management account" in message
+
+
+def test_management_account_of_its_own_accepted() -> None:
+    spec = parse_config(edited("access.scp.management_account_id", "999999999999"), "c.yaml")
+    assert spec.access.scp.management_account_id == "999999999999"
+
+
+def test_management_account_as_an_scp_target_refused() -> None:
+    text = edited("access.scp", {**PRD["access"]["scp"], "management_account_id": "999999999999",
+                                 "target_ids": ["999999999999"]})  # fmt: skip
+    assert refused(text).startswith("c.yaml: access.scp.target_ids: 999999999999 is the management account")
