@@ -194,6 +194,15 @@ class OperatorSpec(_Strict):
     def _principals(cls, v: list[str]) -> list[str]:
         return principal_arns(v)
 
+    @field_validator("clusters")
+    @classmethod
+    def _clusters(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError(
+                "name at least one cluster, or ['*'] for all (IAM refuses a statement with no resource)"
+            )
+        return v
+
 
 def principal_arns(v: list[str]) -> list[str]:
     """Validate a list of principal ARNs (or ARN patterns); raises ValueError naming the bad one."""

@@ -110,3 +110,14 @@ def test_management_account_as_an_scp_target_refused() -> None:
     text = edited("access.scp", {**PRD["access"]["scp"], "management_account_id": "999999999999",
                                  "target_ids": ["999999999999"]})  # fmt: skip
     assert refused(text).startswith("c.yaml: access.scp.target_ids: 999999999999 is the management account")
+
+
+# ---- F3: an operator names at least one cluster ----
+
+
+def test_operator_without_clusters_refused() -> None:
+    """``clusters: []`` rendered ``Resource = []`` and ``ArnEquals ecs:cluster = []``, which IAM
+    refuses at apply (a statement needs a resource)."""
+    message = refused(edited("access.operators.0.clusters", []))
+    assert message.startswith("c.yaml: access.operators[0].clusters: "), message
+    assert "'*'" in message
