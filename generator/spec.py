@@ -15,7 +15,15 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from generator.spec_trust import DriftSpec, ScpSpec, check_principals, check_scp
 
@@ -225,7 +233,7 @@ class AccessSpec(_Strict):
         description="Longest window, counted from the opening (minutes); at most 90 days (the audit's CloudTrail history).",
     )
     operators: list[OperatorSpec] = Field(default_factory=list)
-    require_mfa: bool = Field(
+    require_mfa: StrictBool = Field(
         default=False,
         description="IAM users assuming the operator and exec-window roles must have signed in with MFA (aws:MultiFactorAuthPresent).",
     )
@@ -300,7 +308,7 @@ class ServiceSpec(_Strict):
     task_role_name: ROLE_NAME = Field(
         description="Task role (not the execution role) that gets the exec policy."
     )
-    create_task_role: bool = Field(
+    create_task_role: StrictBool = Field(
         default=False, description="Render the task role itself (local/demo environments)."
     )
     deployment_controller: DeploymentController = DeploymentController.ECS
@@ -317,7 +325,7 @@ class ClusterSpec(_Strict):
     """One ECS cluster and its exec setup."""
 
     name: ECS_NAME
-    existing: bool = Field(default=False, description="Adopt an existing cluster with an import block.")
+    existing: StrictBool = Field(default=False, description="Adopt an existing cluster with an import block.")
     container_insights: ContainerInsights = ContainerInsights.ENABLED
     exec: ClusterExecSpec = Field(default_factory=ClusterExecSpec)
     services: list[ServiceSpec] = Field(default_factory=list)
@@ -338,7 +346,7 @@ class EnvironmentSpec(_Strict):
     environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")]
     region: REGION
     account_id: ACCOUNT_ID
-    production: bool = Field(
+    production: StrictBool = Field(
         default=False, description="Production: 'always' is refused, close stops tasks by default."
     )
     backend: BackendSpec | None = Field(default=None, description="S3 backend; absent means local state.")

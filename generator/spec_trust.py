@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 #: A GitHub ``owner/repository`` (GitHub's own character rules).
 GITHUB_REPOSITORY_RE = re.compile(r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$")
@@ -59,7 +59,7 @@ class GithubOidcSpec(_Strict):
 
     repository: str = Field(description="GitHub owner/repository running the workflow.")
     environment: str = Field(description="GitHub deployment environment of the job (its `environment:`).")
-    create_provider: bool = Field(
+    create_provider: StrictBool = Field(
         default=False,
         description=(
             "Create the IAM OIDC provider for token.actions.githubusercontent.com in this root. "
@@ -204,7 +204,7 @@ class ScpSpec(_Strict):
     accounts it applies to, the management account and service-linked roles excepted; AWS
     Organizations User Guide, "Service control policies")."""
 
-    enabled: bool = Field(default=False, description="Render the SCP root terraform/scp/<env>/.")
+    enabled: StrictBool = Field(default=False, description="Render the SCP root terraform/scp/<env>/.")
     target_ids: list[str] = Field(
         default_factory=list,
         description="Organizations root, OU or account ids to attach it to; empty: the environment's account.",

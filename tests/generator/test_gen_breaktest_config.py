@@ -121,3 +121,29 @@ def test_operator_without_clusters_refused() -> None:
     message = refused(edited("access.operators.0.clusters", []))
     assert message.startswith("c.yaml: access.operators[0].clusters: "), message
     assert "'*'" in message
+
+
+# ---- F4: booleans are booleans (the model is strict) ----
+
+BOOLEANS = [
+    "production",
+    "access.require_mfa",
+    "access.scp.enabled",
+    "drift.github_oidc.create_provider",
+    "clusters.0.existing",
+    "clusters.0.services.0.create_task_role",
+]
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1, 0, "on"])
+@pytest.mark.parametrize("path", BOOLEANS)
+def test_boolean_from_text_or_number_refused(path: str, value: Any) -> None:
+    where = path.replace(".0.", "[0].").replace(".0", "[0]")
+    message = refused(edited(path, value))
+    assert message.startswith(f"c.yaml: {where}: "), message
+    assert "must be a boolean (true or false, unquoted)" in message
+
+
+@pytest.mark.parametrize("path", BOOLEANS)
+def test_yaml_booleans_accepted(path: str) -> None:
+    parse_config(edited(path, False), "c.yaml")
