@@ -450,23 +450,24 @@ class EnvironmentSpec(_Strict):
 
     def _trust_rules(self) -> None:
         """The root rule of :mod:`generator.spec_trust` on every principal list of the config."""
-        acct, prod = self.account_id, self.production
+        acct, part, prod = self.account_id, self.partition, self.production
         for i, op in enumerate(self.access.operators):
             check_principals(
                 f"access.operators[{i}].trusted_principals", op.trusted_principals,
-                account_id=acct, production=prod, allow_empty=False,
+                account_id=acct, partition=part, production=prod, allow_empty=False,
             )  # fmt: skip
         check_principals(
-            "windows.sweep_principals", self.windows.sweep_principals, account_id=acct, production=prod
-        )
-        check_scp(self.access.scp, account_id=acct, partition=self.partition)
+            "windows.sweep_principals", self.windows.sweep_principals,
+            account_id=acct, partition=part, production=prod,
+        )  # fmt: skip
+        check_scp(self.access.scp, account_id=acct, partition=part)
         if self.access.scp.enabled and not self.access.scp.deployer_principals:
             raise ValueError(
                 "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
             )
         drift = self.drift
         check_principals(
-            "drift.trusted_principals", drift.trusted_principals, account_id=acct, production=prod,
+            "drift.trusted_principals", drift.trusted_principals, account_id=acct, partition=part, production=prod,
             allow_empty=drift.github_oidc is not None,
         )  # fmt: skip
 

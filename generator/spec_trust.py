@@ -113,14 +113,28 @@ def is_pattern(arn: str) -> bool:
 
 
 def check_principals(
-    where: str, principals: Sequence[str], *, account_id: str, production: bool, allow_empty: bool = True
+    where: str,
+    principals: Sequence[str],
+    *,
+    account_id: str,
+    partition: str,
+    production: bool,
+    allow_empty: bool = True,
 ) -> None:
     """Apply the root rule to one principal list of the config.
 
     Raises:
-        ValueError: ``<where>: ...`` for a root or pattern of another account, or (production) the
-            account root or an empty list (which mean "any IAM user of the account").
+        ValueError: ``<where>: ...`` for a principal of another partition (IAM trusts only principals
+            of its own partition: ``arn:aws-cn:iam::<account>:root`` is not this account's root),
+            a root or pattern of another account, or (production) the account root or an empty list
+            (which mean "any IAM user of the account").
     """
+    for arn in principals:
+        if arn.split(":")[1] != partition:
+            raise ValueError(
+                f"{where}: {arn!r} is in partition {arn.split(':')[1]}, the environment in {partition} "
+                "(a trust policy names principals of its own partition only)"
+            )
     for arn in principals:
         if (is_root(arn) or is_pattern(arn)) and arn.split(":")[4] != account_id:
             raise ValueError(

@@ -147,3 +147,27 @@ def test_boolean_from_text_or_number_refused(path: str, value: Any) -> None:
 @pytest.mark.parametrize("path", BOOLEANS)
 def test_yaml_booleans_accepted(path: str) -> None:
     parse_config(edited(path, False), "c.yaml")
+
+
+# ---- F5: principals are of the environment's partition ----
+
+PARTITION_REFUSED = {
+    "operator root of aws-cn": ("access.operators.0.trusted_principals", f"arn:aws-cn:iam::{ACCOUNT}:root"),
+    "operator role of aws-us-gov": (
+        "access.operators.0.trusted_principals",
+        f"arn:aws-us-gov:iam::{ACCOUNT}:role/oncall",
+    ),
+    "sweep principal of aws-cn": ("windows.sweep_principals", f"arn:aws-cn:iam::{ACCOUNT}:role/cron"),
+    "drift principal of aws-cn": ("drift.trusted_principals", "arn:aws-cn:iam::999999999999:role/cron"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARTITION_REFUSED))
+def test_principal_of_another_partition_refused(case: str) -> None:
+    """The config is in partition aws (eu-west-1): ``arn:aws-cn:iam::<account>:root`` was taken for
+    the account root, as a KMS key of another partition is not."""
+    path, arn = PARTITION_REFUSED[case]
+    where = path.replace(".0.", "[0].")
+    message = refused(edited(path, [arn]))
+    assert message.startswith(f"c.yaml: {where}: "), message
+    assert f"{arn!r} is in partition {arn.split(':')[1]}" in message
