@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # Options of bench/drift_bench.py (`make bench BENCH_ARGS=--help` lists them with their defaults).
 BENCH_ARGS ?=
 
-.PHONY: help setup render plan apply seed drift check lint test demo bench clean
+.PHONY: help setup render plan apply seed drift check lint test demo bench bench-audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ demo: setup ## the whole flow on an embedded moto server, no AWS account needed
 
 bench: setup ## drift check speed / memory / API calls on a seeded moto server (BENCH_ARGS=, see --help)
 	$(BIN)/python bench/drift_bench.py $(BENCH_ARGS)
+
+bench-audit: setup ## audit --events-file on a synthetic org trail + moto server: read time vs json.load, RSS, calls vs minimum (BENCH_ARGS=)
+	$(BIN)/python bench/audit_bench.py $(BENCH_ARGS)
 
 clean: ## remove build/ (plans, local state)
 	rm -rf build/

@@ -58,6 +58,7 @@ class ClientFactory:
         # botocore rewrites config.retries in place when it creates a client: keep our own copy.
         self._max_attempts = max_attempts
         self._clients: dict[str, Any] = {}
+        self._regional: dict[str, ClientFactory] = {}
         self._lock = threading.Lock()
 
     def client(self, service: str) -> Any:
@@ -83,6 +84,18 @@ class ClientFactory:
     def with_session(self, session: boto3.Session) -> ClientFactory:
         """A new factory with the same region and retry settings over another session."""
         return ClientFactory(self.region, session=session, max_attempts=self._max_attempts)
+
+    def for_region(self, region: str) -> ClientFactory:
+        """This factory for ``region`` (itself when it is its region), else one (created once) over the
+        same session and retry settings (e.g. ``us-east-1``, where CloudTrail records global-endpoint calls)."""
+        if region == self.region:
+            return self
+        with self._lock:
+            if region not in self._regional:
+                self._regional[region] = ClientFactory(
+                    region, session=self.session, max_attempts=self._max_attempts
+                )
+            return self._regional[region]
 
 
 def caller_identity(factory: ClientFactory) -> dict[str, str]:

@@ -81,6 +81,12 @@ TASK_ROLE_KMS_S3_ACTIONS = ("kms:GenerateDataKey",)
 
 #: What the CloudWatch Logs service principal may do with the exec key (key policy, limited by the
 #: ``kms:EncryptionContext:aws:logs:arn`` condition to the cluster's exec log group).
+#: Denied by the key policy to all but ``exec_logging.kms.key_administrators``: without the key the
+#: transcripts cannot be read (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html).
+KMS_KEY_ADMINISTRATOR_ACTIONS = ("kms:DisableKey", "kms:ScheduleKeyDeletion")
+#: Denied by the transcript bucket's policy to all but ``access.auditors``: reading a transcript (the
+#: audit reads the first version, s3:GetObjectVersion).
+S3_TRANSCRIPT_READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion")
 KMS_LOGS_SERVICE_ACTIONS = (
     "kms:Decrypt*",
     "kms:Describe*",
@@ -305,6 +311,10 @@ SCP_PROTECTED_ROLE_ACTIONS = (
     "iam:UpdateAssumeRolePolicy",
     "iam:UpdateRole",
 )
+#: Denied on the exec log groups (and their streams) to everyone but the deployer: deleting a transcript
+#: stream or group, or shortening its retention, erases the record the audit reads (issue 12; IAM
+#: actions: Service Authorization Reference for CloudWatch Logs).
+SCP_PROTECTED_LOG_ACTIONS = ("logs:DeleteLogGroup", "logs:DeleteLogStream", "logs:PutRetentionPolicy")
 #: Denied on the guard policy to everyone but the deployer.
 SCP_PROTECTED_POLICY_ACTIONS = (
     "iam:CreatePolicyVersion",

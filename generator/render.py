@@ -135,6 +135,10 @@ class ClusterView:
     kms_deletion_window_in_days: int
     s3_bucket_name: str | None
     s3_key_prefix: str | None
+    s3_object_lock_mode: str | None
+    s3_object_lock_days: int | None
+    s3_reader_arns: tuple[str, ...]
+    kms_administrator_arns: tuple[str, ...]
     task_exec_policy_name: str
     task_roles: tuple[TaskRoleView, ...]
 
@@ -195,6 +199,12 @@ def _clusters(spec: EnvironmentSpec) -> tuple[ClusterView, ...]:
                 kms_deletion_window_in_days=spec.exec_logging.kms.deletion_window_in_days,
                 s3_bucket_name=spec.s3_bucket_name(cl.name),
                 s3_key_prefix=None if s3 is None else s3.key_prefix,
+                s3_object_lock_mode=s3.object_lock.mode.value if s3 and s3.object_lock else None,
+                s3_object_lock_days=s3.object_lock.days if s3 and s3.object_lock else None,
+                s3_reader_arns=tuple(spec.role_arn(r) for r in spec.access.auditors),
+                kms_administrator_arns=tuple(
+                    spec.role_arn(r) for r in spec.exec_logging.kms.key_administrators
+                ),
                 task_exec_policy_name=spec.task_exec_policy_name(cl.name),
                 task_roles=tuple(TaskRoleView(n, c) for n, c in sorted(roles.items())),
             )

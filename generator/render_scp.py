@@ -20,8 +20,8 @@ def render_scp(spec: EnvironmentSpec, source: str) -> dict[str, str]:
     The policy (see ``templates/scp/main.tf.j2``): deny the exec-enabling ECS actions with
     ``ecs:enable-execute-command = "true"`` to every principal but the exec-window and drift roles;
     ``ecs:ExecuteCommand`` to everyone but the operator roles; ``ssm:StartSession`` on ECS tasks to
-    everyone; changing or passing those roles, and changing the guard policy, to everyone but
-    ``access.scp.deployer_principals``.
+    everyone; changing or passing those roles, changing the guard policy, and deleting the exec log
+    groups / streams or changing their retention, to everyone but ``access.scp.deployer_principals``.
     """
     from generator.render import environment  # the shared Jinja environment (render imports us lazily)
 
@@ -42,6 +42,12 @@ def render_scp(spec: EnvironmentSpec, source: str) -> dict[str, str]:
             {spec.window_role_arn, spec.role_arn(spec.drift_role_name), spec.scheduler_role_arn, *operators}
         ),
         "target_ids": sorted(scp.target_ids or [spec.account_id]),
+        # every exec log group and its streams (a log group's own ARN, and "<arn>:*" for its streams)
+        "exec_log_arns": [
+            arn
+            for c in spec.clusters
+            for arn in (spec.exec_log_group_arn(c.name), spec.exec_log_group_arn(c.name) + ":*")
+        ],
     }
     return {
         f"scp/{spec.environment}/{name}": environment().get_template(f"scp/{name}.j2").render(**context)

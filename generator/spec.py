@@ -105,11 +105,33 @@ class BackendSpec(_Strict):
         return v
 
 
+class ObjectLockMode(StrEnum):
+    """S3 Object Lock retention mode (``GOVERNANCE``: users with ``s3:BypassGovernanceRetention`` may
+    still delete; ``COMPLIANCE``: nobody, not even the root user, until the retention ends)."""
+
+    GOVERNANCE = "GOVERNANCE"
+    COMPLIANCE = "COMPLIANCE"
+
+
+class ObjectLockSpec(_Strict):
+    """Default S3 Object Lock retention of every transcript version (turned on at bucket creation)."""
+
+    mode: ObjectLockMode = Field(description="GOVERNANCE or COMPLIANCE.")
+    days: int = Field(ge=1, le=36500, description="Retention of each version, in days.")
+
+
 class S3LoggingSpec(_Strict):
     """Optional S3 copy of exec transcripts; one bucket per cluster: ``<bucket_prefix>-<cluster>``."""
 
     bucket_prefix: str = Field(description="Bucket name prefix; the cluster name is appended.")
     key_prefix: str = Field(default="ecs-exec/", description="Object key prefix, no leading slash.")
+    object_lock: ObjectLockSpec | None = Field(
+        default=None,
+        description=(
+            "Default Object Lock retention of the transcripts. S3 turns Object Lock on only when a bucket "
+            "is created: adding it to an existing bucket makes Terraform replace the bucket."
+        ),
+    )
 
     @field_validator("bucket_prefix")
     @classmethod
@@ -136,6 +158,13 @@ class KmsSpec(_Strict):
         description="Existing key ARN (never an alias or a bare key id). Absent: the generator creates a key per cluster.",
     )
     deletion_window_in_days: int = Field(default=30, ge=7, le=30)
+    key_administrators: list[ROLE_NAME] = Field(
+        default_factory=list,
+        description=(
+            "IAM role names that alone may kms:ScheduleKeyDeletion / kms:DisableKey the key created here "
+            "(denied to every other principal by the key policy). Empty: no such deny."
+        ),
+    )
 
     @field_validator("key_arn")
     @classmethod
@@ -145,6 +174,14 @@ class KmsSpec(_Strict):
                 "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id"
             )
         return v
+
+    @model_validator(mode="after")
+    def _administrators(self) -> KmsSpec:
+        if self.key_arn is not None and self.key_administrators:
+            raise ValueError(
+                "key_administrators: only for a key created here; the key policy of key_arn is not rendered"
+            )
+        return self
 
 
 class ExecLoggingSpec(_Strict):
@@ -233,6 +270,14 @@ class AccessSpec(_Strict):
         description="Longest window, counted from the opening (minutes); at most 90 days (the audit's CloudTrail history).",
     )
     operators: list[OperatorSpec] = Field(default_factory=list)
+    auditors: list[ROLE_NAME] = Field(
+        default_factory=list,
+        description=(
+            "IAM role names that alone may read S3 transcripts (s3:GetObject / s3:GetObjectVersion under the "
+            "key prefix; denied to every other principal by the bucket policy); run ecs-exec audit as one of "
+            "them. Empty: no such deny."
+        ),
+    )
     require_mfa: StrictBool = Field(
         default=False,
         description="IAM users assuming the operator and exec-window roles must have signed in with MFA (aws:MultiFactorAuthPresent).",

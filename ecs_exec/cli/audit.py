@@ -75,10 +75,21 @@ def _prepare(
         )
     if not events_files:
         return spec, now, rng, None
-    events = load_event_files(events_files, spec.account_id, spec.region, sys.stdin.buffer)
+    from reconciler.audit.callers import MAX_ROLE_SESSION
+
+    # Issuing STS events are read from 12 hours (the longest role session) before the period.
+    events = load_event_files(
+        events_files, spec.account_id, spec.region, sys.stdin.buffer, rng.since - MAX_ROLE_SESSION, rng.until
+    )
+    skipped = (
+        f" ({events.skipped_files} trail file(s) of other accounts or days skipped)"
+        if events.skipped_files
+        else ""
+    )
     info(
-        f"--events-file: {len(events.files)} file(s), {events.read} record(s), {len(events.records)} "
-        f"ExecuteCommand/StartSession record(s) of {spec.account_id}/{spec.region}; CloudTrail is not called"
+        f"--events-file: {len(events.files)} file(s){skipped}, {events.read} record(s), {len(events.records)} "
+        f"ExecuteCommand/StartSession record(s) of {spec.account_id}/{spec.region}, {len(events.issuers)} "
+        "AssumeRole* record(s); CloudTrail is not called"
     )
     return spec, now, rng, events
 
@@ -150,7 +161,7 @@ def audit(
     if ctx.invoked_subcommand is not None:
         return
     from ecs_exec.cli.output import Document, Table, emit, info
-    from reconciler.audit.render import CSV_COLUMNS, TABLE_COLUMNS, flat_row, report_to_dict
+    from reconciler.audit.render import CSV_COLUMNS, TABLE_COLUMNS, csv_row, flat_row, report_to_dict
     from reconciler.audit.report import AuditQuery, run_audit
     from reconciler.audit.timerange import EVENT_HISTORY_DAYS, beyond_history
 
@@ -159,11 +170,19 @@ def audit(
     if events is None and beyond_history(rng, now):
         info(f"note: CloudTrail event history keeps {EVENT_HISTORY_DAYS} days; older sessions are not listed")
     factory = _connect(spec)
-    query = AuditQuery(rng, cluster, principal, grace_minutes, tuple(events.files) if events else ())
+    query = AuditQuery(
+        rng,
+        cluster,
+        principal,
+        grace_minutes,
+        tuple(events.roots) if events else (),
+        len(events.files) if events else 0,
+    )
     report = run_audit(factory, spec, query, now, events)
     data = report_to_dict(report)
     body = {k: v for k, v in data.items() if k not in ("schema_version", "environment")}
-    rows = [flat_row(r) for r in report.rows]
+    # csv: cells starting with = + - @ are escaped (a spreadsheet would run them as formulas)
+    rows = [csv_row(r) if output == "csv" else flat_row(r) for r in report.rows]
     columns = CSV_COLUMNS if output == "csv" else TABLE_COLUMNS
     table = Table(rows, columns, header_when_empty=True)
     emit(output, Document("audit", spec.environment, body, data["schema_version"], tables=[table]))
@@ -211,9 +230,11 @@ def show(
     """
     from ecs_exec.cli.output import Document, emit, info
     from reconciler.audit.flags import DEFAULT_GRACE_MINUTES, transcript_status
+    from reconciler.audit.issuers import issuers_for
     from reconciler.audit.model import TranscriptRef, TranscriptStatus
-    from reconciler.audit.render import row_to_dict, show_header
+    from reconciler.audit.render import row_to_dict, show_header, transcript_to_dict
     from reconciler.audit.report import find_session, join
+    from reconciler.audit.timerange import TimeRange
     from reconciler.audit.transcripts import find_transcript, read_transcript
 
     if not _SESSION_ID.match(session_id):
@@ -247,24 +268,26 @@ def show(
             f"and no transcript in {', '.join(clusters)}"
         )
     text = read_transcript(factory, ref) if ref.found else ""
+    caller_errors: list[str] = []
+    rows = []
+    if session is not None:
+        at = TimeRange(session.event_time, session.event_time)
+        index = issuers_for(factory, [session], at, caller_errors, events.issuers if events else None)
+        rows = join(spec, [session], {session.event_id: ref}, {}, now, DEFAULT_GRACE_MINUTES, index)
     if output == "json":
-        rows = (
-            join(spec, [session], {session.event_id: ref}, {}, now, DEFAULT_GRACE_MINUTES) if session else []
-        )
         body = {
             "session_id": session_id,
             "session": row_to_dict(rows[0]) if rows else None,
-            "transcript": {
-                "log_group": ref.log_group,
-                "log_stream": ref.log_stream,
-                "s3_bucket": ref.s3_bucket,
-                "s3_key": ref.s3_key,
-                "text": text,
-            },
+            "transcript": {**transcript_to_dict(ref), "text": text},
         }
         emit("json", Document("audit show", spec.environment, body))
     else:
-        click.echo(show_header(session, session_id, ref) + text, nl=False)
+        caller = rows[0].caller if rows else None
+        click.echo(show_header(session, session_id, ref, caller) + text, nl=False)
+    for line in caller_errors:
+        info(f"note: {line}")
+    if caller_errors:
+        run_exit(ExitCode.PARTIAL)
     if ref.error:
         info(f"note: transcript lookup failed: {ref.error}")
         run_exit(ExitCode.PARTIAL)

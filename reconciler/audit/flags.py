@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from reconciler.audit.callers import source_identity_mismatch
 from reconciler.audit.model import (
+    Caller,
     ExecSession,
     Flag,
     Identity,
@@ -75,11 +77,42 @@ def transcript_status(
     return TranscriptStatus.MISSING
 
 
-def session_flags(session: ExecSession, status: TranscriptStatus, window: WindowCheck) -> tuple[Flag, ...]:
+def session_end(window_end: datetime | None, task_stopped: datetime | None) -> datetime | None:
+    """When the session ended at the latest: the earlier of its window's end (``closed`` event, else
+    expiry) and its task's ``stoppedAt``; None when neither is known. Never the session start: the agent
+    uploads a long session's transcript when it ends."""
+    known = [t for t in (window_end, task_stopped) if t is not None]
+    return min(known) if known else None
+
+
+def late_write(ref: TranscriptRef, ended_by: datetime | None, grace_minutes: int) -> bool:
+    """True when the transcript was written after the session could still write it.
+
+    More than one log stream whose name starts with the session id (or only one that is not the session's
+    own name), or a stream's ``lastIngestionTime`` / the S3 object's first ``LastModified`` more than
+    ``grace_minutes`` after ``ended_by``.
+    """
+    if len(ref.log_streams) > 1 or (ref.log_streams and ref.log_stream is None):
+        return True
+    if ended_by is None:
+        return False
+    limit = ended_by + timedelta(minutes=grace_minutes)
+    return any(t is not None and t > limit for t in (ref.last_ingestion, ref.s3_first_modified))
+
+
+def session_flags(
+    session: ExecSession,
+    status: TranscriptStatus,
+    window: WindowCheck,
+    caller: Caller | None = None,
+    ref: TranscriptRef | None = None,
+    late: bool = False,
+) -> tuple[Flag, ...]:
     """The flags of one session, in :class:`Flag` order.
 
     A failed ``ExecuteCommand`` gets no flag (nothing ran); a failed ``ssm:StartSession`` to an ECS
-    task is still flagged: the attempt itself is the way around ECS Exec controls.
+    task is still flagged: the attempt itself is the way around ECS Exec controls. ``late`` is the
+    outcome of :func:`late_write`.
     """
     flags: list[Flag] = []
     if status is TranscriptStatus.MISSING:
@@ -90,4 +123,10 @@ def session_flags(session: ExecSession, status: TranscriptStatus, window: Window
         flags.append(Flag.NO_OPEN_WINDOW)
     if session.is_ssm:
         flags.append(Flag.SSM_START_SESSION_ON_ECS_TASK)
+    if not session.failed and source_identity_mismatch(session.identity, caller):
+        flags.append(Flag.SOURCE_IDENTITY_MISMATCH)
+    if ref is not None and ref.overwritten:
+        flags.append(Flag.TRANSCRIPT_OVERWRITTEN)
+    if late:
+        flags.append(Flag.TRANSCRIPT_LATE_WRITE)
     return tuple(flags)

@@ -19,6 +19,15 @@ class Flag(StrEnum):
     #: ``ssm:StartSession`` straight to an ECS task (target ``ecs:<cluster>_<taskId>_<runtimeId>``),
     #: which bypasses the ECS-level controls (``ecs:ExecuteCommand`` conditions, exec windows).
     SSM_START_SESSION_ON_ECS_TASK = "ssm-start-session-on-ecs-task"
+    #: The source identity the session asserts is not the real caller behind its credentials: the IAM
+    #: user name of an ``IAMUser`` caller, or the session name (the SSO user) of an ``AWSReservedSSO_*``
+    #: role caller, of the ``AssumeRole*`` event that issued them.
+    SOURCE_IDENTITY_MISMATCH = "source-identity-mismatch"
+    #: The S3 transcript has more than one version, or a delete marker: it was written again or deleted.
+    TRANSCRIPT_OVERWRITTEN = "transcript-overwritten"
+    #: Another log stream starts with the session id, or transcript data arrived more than ``--grace``
+    #: minutes after the session's end (its window's close or expiry, or its task's stop).
+    TRANSCRIPT_LATE_WRITE = "transcript-late-write"
 
 
 class TranscriptStatus(StrEnum):
@@ -56,6 +65,7 @@ class Identity:
         sso: True when the role is an IAM Identity Center role (``AWSReservedSSO_*``): the session
             name is then the person's user name.
         invoked_by: ``userIdentity.invokedBy`` (an AWS service acting for the caller), when set.
+        access_key_id: ``userIdentity.accessKeyId`` (``ASIA...`` for temporary credentials), when set.
     """
 
     type: str
@@ -68,6 +78,7 @@ class Identity:
     source_identity: str | None = None
     sso: bool = False
     invoked_by: str | None = None
+    access_key_id: str | None = None
 
     @property
     def person(self) -> str:
@@ -138,6 +149,12 @@ class TranscriptRef:
         s3_bucket: the cluster's transcript bucket, None without S3 logging.
         s3_key: ``<key_prefix><sessionId>.log``, when found.
         error: ``<service>:<ErrorCode>`` when a lookup failed (e.g. ``logs:AccessDeniedException``).
+        log_streams: every stream of the session (``log_stream`` first); more than one is a late write.
+        last_ingestion: the latest ``lastIngestionTime`` of those streams (UTC), when known.
+        s3_version_id: the *first* (oldest) version of the object, the one the audit reads.
+        s3_versions: how many versions the key has (delete markers not counted).
+        s3_delete_marker: True when a delete marker exists for the key.
+        s3_first_modified: ``LastModified`` of the first version (UTC).
     """
 
     log_group: str | None = None
@@ -145,11 +162,45 @@ class TranscriptRef:
     s3_bucket: str | None = None
     s3_key: str | None = None
     error: str | None = None
+    log_streams: tuple[str, ...] = ()
+    last_ingestion: datetime | None = None
+    s3_version_id: str | None = None
+    s3_versions: int = 0
+    s3_delete_marker: bool = False
+    s3_first_modified: datetime | None = None
 
     @property
     def found(self) -> bool:
         """True when a log stream or an S3 object exists."""
         return bool(self.log_stream or self.s3_key)
+
+    @property
+    def overwritten(self) -> bool:
+        """True when the S3 key has more than one version or a delete marker."""
+        return self.s3_versions > 1 or self.s3_delete_marker
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The real caller behind a session's credentials: the caller of the STS ``AssumeRole`` /
+    ``AssumeRoleWithSAML`` / ``AssumeRoleWithWebIdentity`` event that issued them (followed through
+    role chaining), or the IAM user itself for long-term keys.
+
+    Attributes:
+        type: ``userIdentity.type`` of that caller (``IAMUser``, ``AssumedRole``, ``SAMLUser``,
+            ``WebIdentityUser``, ...).
+        arn: its ARN (for SAML / web identity: the identity provider's, when recorded).
+        user_name: the person: IAM user name, SSO user (the session name of an ``AWSReservedSSO_*``
+            role), SAML / web-identity ``userName``; None when the caller names no person.
+        event_id: ``eventID`` of the issuing STS event; None for an IAM user's own keys.
+        sso: True when the caller is an ``AWSReservedSSO_*`` role session.
+    """
+
+    type: str
+    arn: str | None = None
+    user_name: str | None = None
+    event_id: str | None = None
+    sso: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +225,8 @@ class WindowCheck:
     status: WindowStatus
     service: str | None = None
     detail: str = ""
+    #: End of the window that covered the session (its ``closed`` event, else its expiry), UTC.
+    end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -185,3 +238,7 @@ class AuditRow:
     transcript_status: TranscriptStatus
     window: WindowCheck
     flags: tuple[Flag, ...] = field(default_factory=tuple)
+    #: The real caller (None: unknown, the issuing event is outside what was read).
+    caller: Caller | None = None
+    #: When the session ended at the latest (window end or task stop), UTC; None when unknown.
+    ended_by: datetime | None = None

@@ -90,6 +90,7 @@ def parse_identity(user_identity: dict[str, Any] | None) -> Identity:
         source_identity=source_identity,
         sso=bool(role_name and role_name.startswith(SSO_ROLE_PREFIX)),
         invoked_by=_str(ui.get("invokedBy")),
+        access_key_id=_str(ui.get("accessKeyId")),
     )
 
 

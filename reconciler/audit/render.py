@@ -9,13 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from ecs_exec.clock import iso
-from reconciler.audit.model import AuditRow, ExecSession, TranscriptRef
+from reconciler.audit.model import AuditRow, Caller, ExecSession, TranscriptRef
 from reconciler.audit.report import AuditReport
 
-SCHEMA_VERSION = 1
+#: 2: ``sessions[].caller``, the transcript's versions and streams, ``query.events_files`` as
+#: ``{count, roots, skipped}``.
+SCHEMA_VERSION = 2
+#: First characters a spreadsheet reads as a formula (OWASP "CSV injection"), escaped with a leading ``'``.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TABLE_COLUMNS = (
     "time",
     "person",
+    "caller",
     "cluster",
     "task",
     "container",
@@ -33,6 +38,10 @@ CSV_COLUMNS = (
     "principal_arn",
     "role_arn",
     "source_identity",
+    "caller",
+    "caller_type",
+    "caller_arn",
+    "caller_event_id",
     "cluster",
     "task",
     "container",
@@ -45,20 +54,63 @@ CSV_COLUMNS = (
     "log_stream",
     "s3_bucket",
     "s3_key",
+    "s3_version_id",
+    "s3_versions",
+    "log_streams",
     "window",
     "service",
     "flags",
 )
 
 
-def _transcript_location(ref: TranscriptRef) -> dict[str, Any]:
+def transcript_to_dict(ref: TranscriptRef) -> dict[str, Any]:
+    """Where the transcript is: streams, S3 key and versions (``s3_version_id`` is the first one, the
+    one read), lookup error."""
     return {
         "log_group": ref.log_group,
         "log_stream": ref.log_stream,
+        "log_streams": list(ref.log_streams),
+        "last_ingestion_time": iso(ref.last_ingestion) if ref.last_ingestion else None,
         "s3_bucket": ref.s3_bucket,
         "s3_key": ref.s3_key,
+        "s3_version_id": ref.s3_version_id,
+        "s3_versions": ref.s3_versions,
+        "s3_delete_marker": ref.s3_delete_marker,
+        "s3_first_modified": iso(ref.s3_first_modified) if ref.s3_first_modified else None,
         "error": ref.error,
     }
+
+
+def caller_to_dict(caller: Caller | None) -> dict[str, Any] | None:
+    """``sessions[].caller``: ``{type, arn, user_name, event_id}``, None when unknown."""
+    if caller is None:
+        return None
+    return {
+        "type": caller.type,
+        "arn": caller.arn,
+        "user_name": caller.user_name,
+        "event_id": caller.event_id,
+    }
+
+
+def caller_text(caller: Caller | None) -> str:
+    """The CALLER cell: the person's name, else the ARN, else ``unknown``."""
+    if caller is None:
+        return "unknown"
+    return caller.user_name or caller.arn or caller.type
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @`` (or tab / CR)
+    gets a leading ``'`` (OWASP, CSV injection); other values as they are."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(row: AuditRow) -> dict[str, Any]:
+    """:func:`flat_row` with every cell passed through :func:`csv_cell` (``--output csv``)."""
+    return {k: csv_cell(v) for k, v in flat_row(row).items()}
 
 
 def row_to_dict(row: AuditRow) -> dict[str, Any]:
@@ -81,6 +133,8 @@ def row_to_dict(row: AuditRow) -> dict[str, Any]:
             "source_identity": ident.source_identity,
             "sso": ident.sso,
         },
+        "caller": caller_to_dict(row.caller),
+        "session_end": iso(row.ended_by) if row.ended_by else None,
         "cluster": s.cluster,
         "task": s.task,
         "container": s.container,
@@ -90,7 +144,7 @@ def row_to_dict(row: AuditRow) -> dict[str, Any]:
         "session_id": s.session_id,
         "error_code": s.error_code,
         "error_message": s.error_message,
-        "transcript": {"status": str(row.transcript_status), **_transcript_location(row.transcript)},
+        "transcript": {"status": str(row.transcript_status), **transcript_to_dict(row.transcript)},
         "window": {
             "status": str(row.window.status),
             "service": row.window.service,
@@ -114,7 +168,9 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
             "cluster": q.cluster,
             "principal": q.principal,
             "grace_minutes": q.grace_minutes,
-            "events_files": list(q.events_files),
+            "events_files": (
+                {"count": q.events_file_count, "roots": list(q.events_files)} if q.events_files else None
+            ),
         },
         "summary": {
             "sessions": len(report.rows),
@@ -139,6 +195,10 @@ def flat_row(row: AuditRow) -> dict[str, Any]:
         "principal_arn": ident.arn,
         "role_arn": ident.role_arn,
         "source_identity": ident.source_identity,
+        "caller": caller_text(row.caller),
+        "caller_type": row.caller.type if row.caller else None,
+        "caller_arn": row.caller.arn if row.caller else None,
+        "caller_event_id": row.caller.event_id if row.caller else None,
         "cluster": s.cluster,
         "task": s.task,
         "container": s.container,
@@ -151,14 +211,24 @@ def flat_row(row: AuditRow) -> dict[str, Any]:
         "log_stream": ref.log_stream,
         "s3_bucket": ref.s3_bucket,
         "s3_key": ref.s3_key,
+        "s3_version_id": ref.s3_version_id,
+        "s3_versions": ref.s3_versions or None,
+        "log_streams": " ".join(ref.log_streams) or None,
         "window": str(row.window.status),
         "service": row.window.service,
         "flags": " ".join(str(f) for f in row.flags),
     }
 
 
-def show_header(session: ExecSession | None, session_id: str, ref: TranscriptRef) -> str:
-    """The ``audit show`` header: who, when, where (``#``-prefixed lines, then a blank line)."""
+def show_header(
+    session: ExecSession | None, session_id: str, ref: TranscriptRef, caller: Caller | None = None
+) -> str:
+    """The ``audit show`` header: who, when, where, which transcript (``#``-prefixed lines, then a blank line).
+
+    An S3 transcript with more than one version, or a delete marker, is said to be overwritten: the text
+    that follows is its *first* version. More than one log stream: the one printed is named and the
+    others listed.
+    """
     lines = [f"session:    {session_id}"]
     if session is None:
         lines.append("who:        unknown (no CloudTrail record of this session in the searched range)")
@@ -170,6 +240,11 @@ def show_header(session: ExecSession | None, session_id: str, ref: TranscriptRef
         lines.append(f"who:        {who}")
         if ident.role_arn:
             lines.append(f"role:       {ident.role_arn}")
+        if ident.type == "AssumedRole":
+            real = caller_text(caller)
+            if caller is not None and caller.arn and caller.arn != real:
+                real += f" ({caller.arn}, {caller.event_id or 'own keys'})"
+            lines.append(f"caller:     {real}")
         lines.append(f"when:       {iso(session.event_time)} (UTC, session start)")
         where = f"cluster {session.cluster} task {session.task}"
         if session.container:
@@ -181,8 +256,20 @@ def show_header(session: ExecSession | None, session_id: str, ref: TranscriptRef
             lines.append(f"from:       {session.source_ip}")
     if ref.log_stream:
         lines.append(f"transcript: logs {ref.log_group} / {ref.log_stream}")
+        if len(ref.log_streams) > 1:
+            others = ", ".join(n for n in ref.log_streams if n != ref.log_stream)
+            lines.append(
+                f"warning:    transcript-late-write: other streams named after the session: {others}"
+            )
     elif ref.s3_key:
-        lines.append(f"transcript: s3://{ref.s3_bucket}/{ref.s3_key}")
+        version = f" (version {ref.s3_version_id})" if ref.s3_version_id not in (None, "null") else ""
+        lines.append(f"transcript: s3://{ref.s3_bucket}/{ref.s3_key}{version}")
     else:
         lines.append("transcript: none found")
+    if ref.s3_key and ref.overwritten:
+        what = f"{ref.s3_versions} version(s)" + (" and a delete marker" if ref.s3_delete_marker else "")
+        shown = "the text below is the log stream" if ref.log_stream else "printing the FIRST version"
+        lines.append(
+            f"warning:    transcript-overwritten: s3://{ref.s3_bucket}/{ref.s3_key} has {what}; {shown}"
+        )
     return "".join(f"# {line}\n" for line in lines) + "\n"

@@ -17,9 +17,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ecs_exec.aws import ClientFactory, describe_error
 from ecs_exec.errors import AwsError, ExitCode, combine
 from generator.spec import EnvironmentSpec, ExecMode
-from reconciler.audit import lookup, transcripts, window_source
+from reconciler.audit import discovery, issuers, lookup, transcripts, window_source
+from reconciler.audit.callers import IssuanceIndex, resolve_caller
+from reconciler.audit.discovery import Calls, discover_cluster
 from reconciler.audit.event_files import EventFiles
-from reconciler.audit.flags import session_flags, transcript_status
+from reconciler.audit.flags import late_write, session_end, session_flags, transcript_status
 from reconciler.audit.lookup import lookup_records
 from reconciler.audit.model import AuditRow, ExecSession, TranscriptRef, TranscriptStatus
 from reconciler.audit.parse import ECS_SOURCE, EXECUTE_COMMAND, START_SESSION, RecordError, parse_record
@@ -30,7 +32,15 @@ from reconciler.audit.windows import check_window
 log = logging.getLogger("ecs_exec.audit")
 
 #: Every IAM action ``ecs-exec audit`` (report and ``show``) may call.
-PERMISSIONS = tuple(dict.fromkeys(lookup.PERMISSIONS + transcripts.PERMISSIONS + window_source.PERMISSIONS))
+PERMISSIONS = tuple(
+    dict.fromkeys(
+        lookup.PERMISSIONS
+        + issuers.PERMISSIONS
+        + discovery.PERMISSIONS
+        + transcripts.PERMISSIONS
+        + window_source.PERMISSIONS
+    )
+)
 #: The CloudTrail event names the audit reads, one ``LookupEvents`` query each.
 EVENT_NAMES = (EXECUTE_COMMAND, START_SESSION)
 #: Exec modes whose window check needs no window records (``always``: not needed; ``never``: refused).
@@ -40,13 +50,15 @@ _WINDOWLESS = (ExecMode.ALWAYS, ExecMode.NEVER)
 @dataclass(frozen=True)
 class AuditQuery:
     """What to audit: the time range (UTC), optional cluster and principal substring, grace in minutes,
-    and the ``--events-file`` files read instead of CloudTrail ``LookupEvents`` (empty: ``LookupEvents``)."""
+    and the ``--events-file`` roots (the paths as given; empty: ``LookupEvents``) with the number of
+    files read under them."""
 
     range: TimeRange
     cluster: str | None = None
     principal: str | None = None
     grace_minutes: int = 60
     events_files: tuple[str, ...] = ()
+    events_file_count: int = 0
 
 
 @dataclass
@@ -57,6 +69,8 @@ class AuditReport:
         rows: one per session, oldest first.
         notes: information for the reader (records skipped, events beyond the 90-day history).
         errors: reads that failed (exit 6 when any).
+        calls: AWS calls of transcript discovery (and its listing pages).
+        issuers: how many STS issuing events were read.
     """
 
     environment: str
@@ -66,6 +80,8 @@ class AuditReport:
     rows: list[AuditRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    calls: Calls = field(default_factory=Calls)
+    issuers: int = 0
 
     @property
     def flagged(self) -> list[AuditRow]:
@@ -169,8 +185,10 @@ def join(
     windows: dict[str, ClusterWindows],
     now: datetime,
     grace_minutes: int,
+    index: IssuanceIndex | None = None,
 ) -> list[AuditRow]:
-    """Pure join: each session with its transcript ref (by event id), window knowledge (by cluster) and flags."""
+    """Pure join: each session with its transcript ref (by event id), window knowledge (by cluster), real
+    caller (from ``index``; None: callers not read) and flags."""
     rows: list[AuditRow] = []
     for session in sorted(sessions, key=lambda s: (s.event_time, s.event_id)):
         ref = refs.get(session.event_id, TranscriptRef())
@@ -184,8 +202,36 @@ def join(
             cluster_spec.exec.mode if cluster_spec else None,
             cw.has_records,
         )
-        rows.append(AuditRow(session, ref, status, check, session_flags(session, status, check)))
+        caller = resolve_caller(session.identity, session.event_time, index or IssuanceIndex())
+        ended_by = session_end(check.end, cw.stopped.get(session.task or ""))
+        written = status is TranscriptStatus.FOUND or bool(ref.log_streams)
+        late = written and not session.failed and late_write(ref, ended_by, grace_minutes)
+        flags = session_flags(session, status, check, caller, ref, late)
+        rows.append(AuditRow(session, ref, status, check, flags, caller, ended_by))
     return rows
+
+
+def find_transcripts(
+    factory: ClientFactory,
+    spec: EnvironmentSpec,
+    sessions: list[ExecSession],
+    rng: TimeRange,
+    now: datetime,
+    calls: Calls,
+) -> dict[str, TranscriptRef]:
+    """Transcript refs by event id, found in bulk per cluster (:mod:`reconciler.audit.discovery`)."""
+    by_cluster: dict[str, list[ExecSession]] = {}
+    for s in sessions:
+        if s.cluster and s.session_id and not s.failed and not s.is_ssm:
+            by_cluster.setdefault(s.cluster, []).append(s)
+    refs: dict[str, TranscriptRef] = {}
+    for cluster, items in sorted(by_cluster.items()):
+        found = discover_cluster(
+            factory, spec, cluster, [(s.session_id or "", s.event_time) for s in items], rng.since, now, calls
+        )
+        for s in items:
+            refs[s.event_id] = found[s.session_id or ""]
+    return refs
 
 
 def run_audit(
@@ -204,23 +250,26 @@ def run_audit(
     report = AuditReport(spec.environment, spec.region, now, query)
     found = gather_sessions(factory, query.range, report.notes, events)
     sessions = select(found, query.cluster, query.principal)
-    refs: dict[str, TranscriptRef] = {}
-    for s in sessions:
-        if s.cluster and s.session_id and not s.failed and not s.is_ssm:
-            refs[s.event_id] = transcripts.find_transcript(factory, spec, s.cluster, s.session_id)
+    refs = find_transcripts(factory, spec, sessions, query.range, now, report.calls)
     windows: dict[str, ClusterWindows] = {}
     for cluster in sorted({s.cluster for s in sessions if s.cluster and not s.failed}):
         cluster_spec = spec.cluster(cluster)
-        if cluster_spec is not None and cluster_spec.exec.mode in _WINDOWLESS:
-            continue  # the check does not depend on window records there
+        # always / never: the window check does not depend on window records, only task stops are read
+        windowless = cluster_spec is not None and cluster_spec.exec.mode in _WINDOWLESS
         tasks = [s.task for s in sessions if s.cluster == cluster and s.task]
-        windows[cluster] = load_cluster_windows(factory, spec, cluster, tasks, query.range.until)
+        windows[cluster] = load_cluster_windows(factory, spec, cluster, tasks, query.range.until, windowless)
         report.errors.extend(windows[cluster].errors)
+        if windowless:
+            continue
         if not windows[cluster].has_records:
             report.notes.append(f"{cluster}: no exec-window events or tags recorded: window check unknown")
         if windows[cluster].skipped:
             report.notes.append(f"{cluster}: skipped {windows[cluster].skipped} unreadable window event(s)")
-    report.rows = join(spec, sessions, refs, windows, now, query.grace_minutes)
+    index = issuers.issuers_for(
+        factory, sessions, query.range, report.errors, events.issuers if events is not None else None
+    )
+    report.issuers = index.size if index is not None else 0
+    report.rows = join(spec, sessions, refs, windows, now, query.grace_minutes, index)
     unmanaged = sorted({s.cluster for s in sessions if s.cluster and spec.cluster(s.cluster) is None})
     if unmanaged:
         report.notes.append("sessions on clusters the config does not name: " + ", ".join(unmanaged))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -37,6 +37,7 @@ class ClusterWindows:
         intervals: open intervals from events and tags.
         has_records: True when any window event or window tag was found.
         services: task id -> service name (absent: unknown).
+        stopped: task id -> ``stoppedAt`` (UTC) of the tasks that have stopped.
         skipped: window event lines that could not be used.
         errors: reads that failed (``<cluster>: cannot read ... (logs:AccessDeniedException)``).
     """
@@ -44,6 +45,7 @@ class ClusterWindows:
     intervals: list[WindowInterval] = field(default_factory=list)
     has_records: bool = False
     services: dict[str, str] = field(default_factory=dict)
+    stopped: dict[str, datetime] = field(default_factory=dict)
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -76,8 +78,12 @@ def read_window_events(
     return events, skipped
 
 
-def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, str]:
-    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service."""
+def task_services(
+    ecs: Any, cluster: str, task_ids: Iterable[str], stopped: dict[str, datetime] | None = None
+) -> dict[str, str]:
+    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service.
+
+    ``stopped``, when given, receives task id -> ``stoppedAt`` (UTC) of the stopped tasks."""
     ids = sorted(set(task_ids))
     out: dict[str, str] = {}
     for i in range(0, len(ids), _DESCRIBE_TASKS_MAX):
@@ -87,6 +93,8 @@ def task_services(ecs: Any, cluster: str, task_ids: Iterable[str]) -> dict[str, 
             task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
             if group.startswith("service:") and task_id:
                 out[task_id] = group.split(":", 1)[1]
+            if stopped is not None and task_id and isinstance(task.get("stoppedAt"), datetime):
+                stopped[task_id] = task["stoppedAt"].astimezone(UTC)
     return out
 
 
@@ -114,10 +122,24 @@ def tag_intervals(
 
 
 def load_cluster_windows(
-    factory: ClientFactory, spec: EnvironmentSpec, cluster: str, task_ids: Iterable[str], until: datetime
+    factory: ClientFactory,
+    spec: EnvironmentSpec,
+    cluster: str,
+    task_ids: Iterable[str],
+    until: datetime,
+    windowless: bool = False,
 ) -> ClusterWindows:
-    """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``."""
+    """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``.
+
+    ``windowless`` (exec mode ``always`` / ``never``): only the tasks (their stop times) are read."""
     result = ClusterWindows()
+    if windowless:
+        try:
+            task_services(factory.client("ecs"), cluster, task_ids, result.stopped)
+        except ClientError as exc:
+            if error_code(exc) != "ClusterNotFoundException":
+                result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
+        return result
     try:
         events, result.skipped = read_window_events(factory, spec, cluster, until)
         result.intervals.extend(build_intervals(events, spec.access.max_window_minutes))
@@ -126,7 +148,7 @@ def load_cluster_windows(
         result.errors.append(f"{cluster}: cannot read window events (logs:{error_code(exc)})")
     ecs = factory.client("ecs")
     try:
-        result.services = task_services(ecs, cluster, task_ids)
+        result.services = task_services(ecs, cluster, task_ids, result.stopped)
     except ClientError as exc:
         if (
             error_code(exc) != "ClusterNotFoundException"

@@ -127,6 +127,7 @@ def check_window(
                 WindowStatus.OPEN,
                 service,
                 f"window {iso(hit.start)}..{iso(hit.end)} opened by {hit.opened_by or '?'}",
+                end=hit.end,
             )
         return WindowCheck(WindowStatus.NONE, service, f"no window open on service {service} at {when}")
     if on_cluster:

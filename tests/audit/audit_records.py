@@ -27,7 +27,10 @@ def iam_user(name: str = "alice") -> dict[str, Any]:
 
 
 def assumed_role(
-    role: str = "ecs-exec-operator-test", session: str = "bob", source_identity: str | None = None
+    role: str = "ecs-exec-operator-test",
+    session: str = "bob",
+    source_identity: str | None = None,
+    access_key: str = "ASIAEXAMPLE",
 ) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "sessionIssuer": {
@@ -47,7 +50,7 @@ def assumed_role(
         "principalId": f"AROAEXAMPLEROLE:{session}",
         "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{session}",
         "accountId": ACCOUNT,
-        "accessKeyId": "ASIAEXAMPLE",
+        "accessKeyId": access_key,
         "sessionContext": ctx,
     }
 
@@ -148,6 +151,65 @@ def start_session(
         "eventType": "AwsApiCall",
         "managementEvent": True,
         "recipientAccountId": ACCOUNT,
+    }
+
+
+def assume_role(
+    caller: dict[str, Any],
+    *,
+    access_key: str,
+    role: str = "ecs-exec-operator-test",
+    session: str = "alice",
+    source_identity: str | None = "alice",
+    at: str = "2026-11-30T09:00:00Z",
+    event_name: str = "AssumeRole",
+    region: str = REGION,
+) -> dict[str, Any]:
+    """An ``sts:AssumeRole*`` record by ``caller`` (its ``userIdentity``) that issued ``access_key`` for
+    ``role``/``session`` and set ``source_identity``."""
+    request: dict[str, Any] = {"roleArn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "roleSessionName": session}
+    response: dict[str, Any] = {
+        "credentials": {
+            "accessKeyId": access_key,
+            "sessionToken": "HIDDEN",
+            "expiration": "Nov 30, 2026, 10:00:00 AM",
+        },
+        "assumedRoleUser": {
+            "assumedRoleId": f"AROAEXAMPLEROLE:{session}",
+            "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{session}",
+        },
+    }
+    if source_identity is not None:
+        request["sourceIdentity"] = source_identity
+        response["sourceIdentity"] = source_identity
+    return {
+        "eventVersion": "1.08",
+        "userIdentity": caller,
+        "eventTime": at,
+        "eventSource": "sts.amazonaws.com",
+        "eventName": event_name,
+        "awsRegion": region,
+        "sourceIPAddress": "203.0.113.10",
+        "userAgent": "aws-cli/2.15.0",
+        "requestParameters": request,
+        "responseElements": response,
+        "requestID": str(uuid.uuid4()),
+        "eventID": str(uuid.uuid4()),
+        "readOnly": True,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": ACCOUNT,
+        "eventCategory": "Management",
+    }
+
+
+def saml_user(user: str = "carol@example.com") -> dict[str, Any]:
+    """``userIdentity`` of an ``AssumeRoleWithSAML`` call (IAM Identity Center sign-in)."""
+    return {
+        "type": "SAMLUser",
+        "principalId": f"EXAMPLEISSUER=:{user}",
+        "userName": user,
+        "identityProvider": "EXAMPLEISSUER=",
     }
 
 

@@ -33,15 +33,18 @@ def put_stream(
         assert not resp.get("rejectedLogEventsInfo"), resp["rejectedLogEventsInfo"]  # too old / too new
 
 
-def put_object(spec: EnvironmentSpec, cluster: str, key: str, body: str) -> None:
-    """An object in the cluster's transcript bucket (created when missing)."""
+def put_object(spec: EnvironmentSpec, cluster: str, key: str, body: str, versioned: bool = True) -> str:
+    """An object in the cluster's transcript bucket (created when missing, versioned as the rendered
+    bucket is unless ``versioned`` is False). Returns the new version id (``null`` unversioned)."""
     s3 = boto3.client("s3", region_name=REGION)
     bucket = spec.s3_bucket_name(cluster)
     assert bucket is not None
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if bucket not in existing:
         s3.create_bucket(Bucket=bucket)
-    s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
+        if versioned:
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    return str(s3.put_object(Bucket=bucket, Key=key, Body=body.encode()).get("VersionId", "null"))
 
 
 def window_event(kind: str, cluster: str, service: str, at: str, expires_at: str) -> dict[str, Any]:

@@ -96,6 +96,7 @@ def test_table_output(cli_factory: ClientFactory, spec: EnvironmentSpec, config_
     assert lines[0].split() == [
         "TIME",
         "PERSON",
+        "CALLER",
         "CLUSTER",
         "TASK",
         "CONTAINER",
@@ -247,7 +248,7 @@ def test_calls_made_are_declared(
         "sts:GetCallerIdentity",
         "cloudtrail:LookupEvents",
         "logs:FilterLogEvents",
-        "s3:ListBucket",
+        "s3:ListBucketVersions",
     } <= made
     assert made <= set(PERMISSIONS) | set(audit_cmd.PERMISSIONS)
 
@@ -305,3 +306,25 @@ def test_show_without_cloudtrail_still_prints_the_transcript(
     missing = _run(["audit", "show", SID_NONE, "--config", str(config_file), "--cluster", "payments"])
     assert missing.exit_code == 5  # no transcript either: the CloudTrail failure is the answer
     assert "cloudtrail:LookupEvents" in missing.stderr
+
+
+def test_csv_cells_that_start_a_formula_are_escaped(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    _seed(spec)
+    hostile = execute_command(
+        assumed_role(session="=cmd|' /C calc'!A0", source_identity="@SUM(1+1)"),
+        at="2026-11-30T09:30:00Z",
+        session_id="ecs-execute-command-0a1b2c3d4e5f60003",
+        command="-2+3",
+    )
+    first = stub_cloudtrail(cli_factory, [page([*_records(), hostile])], [])
+    result = _run(["audit", "--config", str(config_file), "--output", "csv"])
+    first.deactivate()
+    row = next(r for r in csv.DictReader(io.StringIO(result.stdout)) if r["command"].endswith("-2+3"))
+    assert (row["command"], row["source_identity"], row["person"]) == ("'-2+3", "'@SUM(1+1)", "'@SUM(1+1)")
+    assert row["principal_arn"].startswith("arn:")  # other cells untouched
+    stub = stub_cloudtrail(cli_factory, [page([hostile])], [])
+    table = _run(["audit", "--config", str(config_file)])
+    stub.deactivate()
+    assert " @SUM(1+1) " in table.stdout and "'@SUM" not in table.stdout  # only CSV is escaped

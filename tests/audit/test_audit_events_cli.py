@@ -48,7 +48,7 @@ def test_recipe_joins_the_sample_with_transcripts(
     result = _run([*RECIPE, "--output", "json"])
     assert result.exit_code == 3, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["query"]["events_files"] == [str(SAMPLE)]
+    assert doc["query"]["events_files"] == {"count": 1, "roots": [str(SAMPLE)]}
     assert doc["summary"] == {"sessions": 4, "flagged": 2, "failed_calls": 1}
     rows = {(s["session_id"] or s["error_code"]): s for s in doc["sessions"]}
     assert rows[SID_ALICE]["transcript"]["status"] == "found"
@@ -102,7 +102,7 @@ def test_stdin_gzipped_lookup_events_export_and_several_sources(
     stdin = gzip.compress(json.dumps(page([extra, other_region])).encode())
     result = _run([*RECIPE, "--events-file", "-", "--events-file", str(SAMPLE), "--output", "json"], stdin)
     doc = json.loads(result.stdout)
-    assert doc["query"]["events_files"] == [str(SAMPLE), "-"]
+    assert doc["query"]["events_files"] == {"count": 2, "roots": [str(SAMPLE), "-"]}
     assert doc["summary"]["sessions"] == 5  # the sample once, plus carol's
     assert "ignored 1 exec record(s) of another account or region in --events-file" in doc["notes"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from audit_helpers import CallRecorder, iam_action, stub_cloudtrail
 from audit_records import assumed_role, execute_command, iam_user, page, sso_user, start_session
 from audit_seed import put_object, put_stream, put_window_events, service_task, window_event
@@ -26,8 +27,14 @@ def _sid(n: int) -> str:
 
 
 def test_join_flags_and_permissions(
-    factory: ClientFactory, spec: EnvironmentSpec, recorder: CallRecorder
+    factory: ClientFactory, spec: EnvironmentSpec, recorder: CallRecorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import moto.logs.models
+    import moto.s3.models
+
+    # The agent uploads at session end: the transcripts arrive inside the window (late writes: elsewhere).
+    monkeypatch.setattr(moto.logs.models, "utcnow", lambda: datetime(2026, 11, 30, 10, 0))
+    monkeypatch.setattr(moto.s3.models, "utcnow", lambda: datetime(2026, 11, 30, 10, 0))
     task = service_task("payments", "api")
     put_window_events(
         spec,
@@ -103,7 +110,7 @@ def test_join_flags_and_permissions(
     assert {
         "cloudtrail:LookupEvents",
         "logs:DescribeLogStreams",
-        "s3:ListBucket",
+        "s3:ListBucketVersions",
         "ecs:DescribeTasks",
     } <= made
     assert made <= set(report_mod.PERMISSIONS)

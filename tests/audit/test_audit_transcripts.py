@@ -38,7 +38,8 @@ def test_s3_object_found(factory: ClientFactory, spec: EnvironmentSpec, recorder
     assert ref.log_stream is None
     assert (ref.s3_bucket, ref.s3_key) == ("test-transcripts-payments", f"exec-sessions/{SID}.log")
     assert read_transcript(factory, ref) == "$ ls\napp\n"
-    assert {"s3.ListObjectsV2", "s3.GetObject"} <= set(recorder.calls)
+    assert {"s3.ListObjectVersions", "s3.GetObject(VersionId)"} <= set(recorder.calls)
+    assert ref.s3_versions == 1 and not ref.overwritten
     assert {iam_action(c) for c in recorder.calls} <= set(transcripts.PERMISSIONS)
 
 

@@ -129,6 +129,24 @@ def test_only_the_deployer_changes_or_passes_the_exempt_roles(scp: dict[str, Any
     assert [a["target_id"] for a in attach] == [ACCOUNT]
 
 
+@pytest.mark.slow
+def test_only_the_deployer_deletes_exec_logs_or_shortens_their_retention(scp: dict[str, Any]) -> None:
+    logs = scp["statements"]["OnlyTheDeployerDeletesExecLogs"]
+    assert logs["Effect"] == "Deny"
+    assert sorted(logs["Action"]) == [
+        "logs:DeleteLogGroup",
+        "logs:DeleteLogStream",
+        "logs:PutRetentionPolicy",
+    ]
+    prd = load_config("prd")
+    groups = [prd.exec_log_group_arn(c.name) for c in prd.clusters]
+    assert sorted(logs["Resource"]) == sorted(groups + [g + ":*" for g in groups])
+    assert all(":log-group:/ecs-exec/prd/" in r for r in logs["Resource"])  # the exec groups, nothing else
+    assert logs["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/ci-deployer-prd"]}
+    }
+
+
 def test_scp_root_is_rendered_only_when_enabled_and_covered_by_freshness(tmp_path: Path) -> None:
     stg, prd = load_config("stg"), load_config("prd")
     assert render_scp(stg, "config/stg.yaml") == {}

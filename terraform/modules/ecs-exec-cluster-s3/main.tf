@@ -92,6 +92,18 @@ resource "aws_kms_key" "this" {
           }
         }
       },
+      {
+        # Transcripts are unreadable once the key is gone: only the named key administrators may
+        # disable it or schedule its deletion.
+        Sid       = "OnlyKeyAdministratorsDisableOrDeleteTheKey"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = ["kms:DisableKey", "kms:ScheduleKeyDeletion"]
+        Resource  = "*"
+        Condition = {
+          ArnNotLike = { "aws:PrincipalArn" = var.kms.administrator_arns }
+        }
+      },
     ]
   })
 
@@ -109,6 +121,8 @@ resource "aws_kms_alias" "this" {
 
 resource "aws_s3_bucket" "this" {
   bucket = var.s3.bucket_name
+  # S3 turns Object Lock on only at creation (the retention is in the environment's root).
+  object_lock_enabled = var.s3.object_lock_enabled
 
   tags = var.tags
 }
@@ -162,6 +176,17 @@ resource "aws_s3_bucket_policy" "this" {
         Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
         Condition = {
           Bool = { "aws:SecureTransport" = "false" }
+        }
+      },
+      {
+        # A broad s3:GetObject plus a task role's kms:Decrypt must not be enough to read transcripts.
+        Sid       = "OnlyAuditorsReadTranscripts"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource  = "${aws_s3_bucket.this.arn}/${var.s3.key_prefix}*"
+        Condition = {
+          ArnNotLike = { "aws:PrincipalArn" = var.s3.reader_arns }
         }
       },
     ]

@@ -35,18 +35,21 @@ variable "exec_log_group" {
 }
 
 variable "kms" {
-  description = "The KMS key created here for sessions, the log group and the bucket: its alias and deletion window."
+  description = "The KMS key created here for sessions, the log group and the bucket: its alias, deletion window, and the principal ARN patterns that alone may schedule its deletion or disable it (default: every principal, i.e. IAM decides)."
   type = object({
     alias_name              = string
     deletion_window_in_days = optional(number, 30)
+    administrator_arns      = optional(list(string), ["arn:*:*:*:*:*"])
   })
 }
 
 variable "s3" {
-  description = "S3 copy of the transcripts: the bucket created here, and the object key prefix (no leading slash)."
+  description = "S3 copy of the transcripts: the bucket created here, the object key prefix (no leading slash), whether Object Lock is on (only at creation), and the principal ARN patterns that alone may read transcripts (default: every principal, i.e. IAM decides)."
   type = object({
-    bucket_name = string
-    key_prefix  = string
+    bucket_name         = string
+    key_prefix          = string
+    object_lock_enabled = optional(bool, false)
+    reader_arns         = optional(list(string), ["arn:*:*:*:*:*"])
   })
 }
 

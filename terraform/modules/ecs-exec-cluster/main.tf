@@ -89,6 +89,18 @@ resource "aws_kms_key" "this" {
           }
         }
       },
+      {
+        # Transcripts are unreadable once the key is gone: only the named key administrators may
+        # disable it or schedule its deletion.
+        Sid       = "OnlyKeyAdministratorsDisableOrDeleteTheKey"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = ["kms:DisableKey", "kms:ScheduleKeyDeletion"]
+        Resource  = "*"
+        Condition = {
+          ArnNotLike = { "aws:PrincipalArn" = var.kms.administrator_arns }
+        }
+      },
     ]
   })
 

@@ -35,10 +35,11 @@ variable "exec_log_group" {
 }
 
 variable "kms" {
-  description = "The KMS key created here for sessions, the log group: its alias and deletion window."
+  description = "The KMS key created here for sessions, the log group: its alias, deletion window, and the principal ARN patterns that alone may schedule its deletion or disable it (default: every principal, i.e. IAM decides)."
   type = object({
     alias_name              = string
     deletion_window_in_days = optional(number, 30)
+    administrator_arns      = optional(list(string), ["arn:*:*:*:*:*"])
   })
 }
 

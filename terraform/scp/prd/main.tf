@@ -96,6 +96,31 @@ resource "aws_organizations_policy" "this" {
         }
       },
       {
+        # Transcripts: no stream or group of an exec log group deleted, no retention shortened.
+        Sid    = "OnlyTheDeployerDeletesExecLogs"
+        Effect = "Deny"
+        Action = [
+          "logs:DeleteLogGroup",
+          "logs:DeleteLogStream",
+          "logs:PutRetentionPolicy",
+        ]
+        Resource = [
+          "arn:aws:logs:eu-west-1:444455556666:log-group:/ecs-exec/prd/payments",
+          "arn:aws:logs:eu-west-1:444455556666:log-group:/ecs-exec/prd/payments:*",
+          "arn:aws:logs:eu-west-1:444455556666:log-group:/ecs-exec/prd/checkout",
+          "arn:aws:logs:eu-west-1:444455556666:log-group:/ecs-exec/prd/checkout:*",
+          "arn:aws:logs:eu-west-1:444455556666:log-group:/ecs-exec/prd/ledger-batch",
+          "arn:aws:logs:eu-west-1:444455556666:log-group:/ecs-exec/prd/ledger-batch:*",
+        ]
+        Condition = {
+          ArnNotLike = {
+            "aws:PrincipalArn" = [
+              "arn:aws:iam::444455556666:role/ci-deployer-prd",
+            ]
+          }
+        }
+      },
+      {
         Sid    = "OnlyTheDeployerChangesTheGuard"
         Effect = "Deny"
         Action = [
