@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # Options of bench/drift_bench.py (`make bench BENCH_ARGS=--help` lists them with their defaults).
 BENCH_ARGS ?=
 
-.PHONY: help setup render plan apply seed drift check lint test demo bench bench-audit clean
+.PHONY: help setup render plan apply seed drift check lint test test-packaging demo bench bench-audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -25,10 +25,10 @@ help: ## list the targets
 $(BIN)/ecs-exec: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,check]'
 	@touch $@
 
-setup: $(BIN)/ecs-exec ## create .venv/ with the project (editable) and its dev tools
+setup: $(BIN)/ecs-exec ## create .venv/ with the project (editable), the [check] extra (checkov) and the dev tools
 
 render: setup ## render config/$(ENV).yaml into terraform/envs/$(ENV) (ENV=, default local)
 	$(BIN)/ecs-exec render --env $(ENV)
@@ -58,6 +58,9 @@ check: lint ## lint, import contract, terraform fmt -check, freshness of terrafo
 
 test: setup ## run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-packaging: setup ## tests/packaging with the opt-in parts that install checkov anew ([check] extra, pre-commit hook; ~10 min)
+	ECS_EXEC_TEST_CHECK_EXTRA=1 $(BIN)/pytest tests/packaging $(PYTEST_ARGS)
 
 demo: setup ## the whole flow on an embedded moto server, no AWS account needed
 	$(BIN)/python -m devtools.demo

@@ -1,4 +1,4 @@
-"""Developer tools, not shipped: the moto server helper, the seeders and ``make demo``.
+"""Developer tools, not shipped: the moto server helper, its throttled stand-in, the seeders and ``make demo``.
 
 The Makefile, the tests and ``bench/`` use them; no shipped package imports them.
 """

@@ -25,10 +25,12 @@ from ecs_exec.cli.common import setup_logging
 from ecs_exec.cli.output import info
 from ecs_exec.errors import ExitCode, OperatorError, TerraformError, exit_code_for
 from generator.spec import EnvironmentSpec
+from reconciler.audit.sample import sample_events
 
 DEMO_ENV = "local"
-#: CloudTrail records in the trail-log shape (no CloudTrail in moto): what `audit --events-file` reads.
-SAMPLE_EVENTS = Path(__file__).resolve().parent.parent / "docs" / "examples" / "cloudtrail-exec-sample.json"
+#: CloudTrail records in the trail-log shape (no CloudTrail in moto): what `audit --events-file` reads
+#: (the copy shipped as package data, equal to docs/examples/cloudtrail-exec-sample.json).
+SAMPLE_EVENTS = Path(str(sample_events()))
 
 
 def _heading(n: int, total: int, text: str) -> None:

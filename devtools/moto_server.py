@@ -49,14 +49,21 @@ class MotoServer:
             "MOTO_ACCOUNT_ID": self.account_id,
         }
 
+    def command(self) -> list[str]:
+        """The child's command line (``devtools.throttle`` puts a throttle in front of moto)."""
+        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+
+    def child_env(self) -> dict[str, str]:
+        """The child's environment."""
+        return dict(os.environ, MOTO_ACCOUNT_ID=self.account_id)
+
     def start(self, timeout: float = 30.0) -> MotoServer:
         """Start the server and wait until it answers (raises RuntimeError after ``timeout`` seconds)."""
-        env = dict(os.environ, MOTO_ACCOUNT_ID=self.account_id)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            self.command(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=env,
+            env=self.child_env(),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

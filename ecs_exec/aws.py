@@ -4,14 +4,18 @@ Clients use the botocore *standard* retry mode and honour the standard variables
 (``AWS_PROFILE``, ``AWS_REGION``, ``AWS_ENDPOINT_URL``); ``AWS_ENDPOINT_URL`` always wins over the
 config file, which has no endpoint at all. boto3 clients are thread-safe once created, sessions
 are not: :class:`ClientFactory` creates each client once, under a lock, and hands the same client
-to every thread.
+to every thread. Every client is paced by the factory's :class:`~ecs_exec.pacing.Pacer` (one token
+bucket per API group, the published quotas by default, e.g. "Request throttling for the Amazon ECS
+API"), which also retries throttled calls longer than other errors.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -19,8 +23,33 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
 from ecs_exec.errors import AwsError
+from ecs_exec.pacing import THROTTLE_MAX_ATTEMPTS, Pacer
 
 DEFAULT_MAX_ATTEMPTS = 5
+log = logging.getLogger("ecs_exec.aws")
+_REGION_NOTED: set[str] = set()
+
+
+def region_note(region: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The one-line note when ``$AWS_REGION`` (else ``$AWS_DEFAULT_REGION``) names another region than
+    the config's ``region``, which stays authoritative (unlike the AWS CLI, where the variable wins):
+    ``note: AWS_REGION=eu-west-1 is ignored: the config's region is us-east-1``. None when they agree."""
+    environ = os.environ if environ is None else environ
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        value = environ.get(var)
+        if value:
+            if value == region:
+                return None
+            return f"note: {var}={value} is ignored: the config's region is {region}"
+    return None
+
+
+def note_region(region: str) -> None:
+    """Log :func:`region_note` on stderr, once per process and region."""
+    note = region_note(region)
+    if note and region not in _REGION_NOTED:
+        _REGION_NOTED.add(region)
+        log.warning(note)
 
 
 def botocore_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS, max_pool_connections: int = 20) -> Config:
@@ -42,7 +71,12 @@ class ClientFactory:
     Args:
         region: AWS region of the environment (config ``region``); ``AWS_REGION`` does not override it.
         session: a ready ``boto3.Session`` (e.g. an assumed-role session); default: a new one.
-        max_attempts: total attempts per call (first attempt included) in the standard retry mode.
+        max_attempts: total attempts per call (first attempt included) in the standard retry mode;
+            a throttled call gets up to :data:`ecs_exec.pacing.THROTTLE_MAX_ATTEMPTS`.
+        rate_limits: ``{api group: limit with .rate (req/s) and .burst}`` overriding the published
+            quotas (the config's ``api_rate_limits``, for an account with raised quotas).
+        pacer: share another factory's buckets (same account and Region); default: a new one.
+        throttle_max_attempts: most attempts of a throttled call (first included), for a new pacer.
     """
 
     def __init__(
@@ -51,9 +85,14 @@ class ClientFactory:
         session: boto3.Session | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_pool_connections: int = 20,
+        rate_limits: Mapping[str, Any] | None = None,
+        pacer: Pacer | None = None,
+        throttle_max_attempts: int = THROTTLE_MAX_ATTEMPTS,
     ) -> None:
         self.region = region
+        note_region(region)
         self.session = session or boto3.Session(region_name=region)
+        self.pacer = pacer or Pacer(rate_limits, throttle_max_attempts=throttle_max_attempts)
         self._config = botocore_config(max_attempts, max_pool_connections)
         # botocore rewrites config.retries in place when it creates a client: keep our own copy.
         self._max_attempts = max_attempts
@@ -70,9 +109,9 @@ class ClientFactory:
         with self._lock:
             if service not in self._clients:
                 try:
-                    self._clients[service] = self.session.client(
-                        service, region_name=self.region, config=self._config
-                    )
+                    client = self.session.client(service, region_name=self.region, config=self._config)
+                    self.pacer.install(client)
+                    self._clients[service] = client
                 except (ValueError, BotoCoreError) as exc:
                     endpoint = os.environ.get("AWS_ENDPOINT_URL")
                     where = f" (AWS_ENDPOINT_URL={endpoint})" if endpoint else ""
@@ -82,8 +121,8 @@ class ClientFactory:
             return self._clients[service]
 
     def with_session(self, session: boto3.Session) -> ClientFactory:
-        """A new factory with the same region and retry settings over another session."""
-        return ClientFactory(self.region, session=session, max_attempts=self._max_attempts)
+        """A new factory with the same region, retry settings and pacer over another session."""
+        return ClientFactory(self.region, session=session, max_attempts=self._max_attempts, pacer=self.pacer)
 
     def for_region(self, region: str) -> ClientFactory:
         """This factory for ``region`` (itself when it is its region), else one (created once) over the

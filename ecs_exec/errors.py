@@ -67,6 +67,13 @@ class ToolMissingError(OperatorError):
     exit_code = ExitCode.ERROR
 
 
+class MissingExtraError(OperatorError):
+    """An optional part of the package is not installed, e.g. checkov (the ``[check]`` extra) for
+    ``ecs-exec check``: exit 4, one line naming the ``pip install`` that adds it."""
+
+    exit_code = ExitCode.INVALID
+
+
 class TerraformError(OperatorError):
     """``terraform`` itself failed (init, validate, plan or apply returned an error)."""
 

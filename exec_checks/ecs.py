@@ -25,16 +25,12 @@ from exec_checks.values import (
     unrendered_jsonencode,
     unwrap,
 )
+from iampolicy.actions import SSM_CHANNEL_ACTIONS
 
 Value = str | None | Unknown
 
-#: The four actions of the SSM agent's channels.
-SSM_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
+#: The four actions of the SSM agent's channels (from the one catalogue).
+SSM_ACTIONS = SSM_CHANNEL_ACTIONS
 _LOG_PATH = "configuration.execute_command_configuration.log_configuration"
 
 

@@ -21,17 +21,11 @@ from dataclasses import dataclass
 from exec_checks.iam import data_source_document, read_policy
 from exec_checks.model import Block, TfModel
 from exec_checks.policy import Condition, PolicyDocument, Statement, resource_matches
+from iampolicy import actions
 
-KEY = "ecs:enable-execute-command"
-#: Every action the key is on: a guard denies all of them.
-EXEC_ENABLING_ACTIONS = (
-    "ecs:CreateService",
-    "ecs:UpdateService",
-    "ecs:RunTask",
-    "ecs:StartTask",
-    "ecs:CreateDaemon",
-    "ecs:UpdateDaemon",
-)
+KEY = actions.ENABLE_EXECUTE_COMMAND_KEY
+#: Every action the key is on: a guard denies all of them (the one catalogue, iampolicy.actions).
+EXEC_ENABLING_ACTIONS = actions.ENABLE_EXECUTE_COMMAND_ACTIONS
 _STRING_OPERATORS = ("String", "Null")
 _INLINE_HOLDERS = ("aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exec_checks.model import Block, TfModel
+from exec_checks.outputs import resolve_module_outputs
 from exec_checks.policy import (
     PolicyDocument,
     Resolver,
@@ -52,7 +53,7 @@ def read_policy(model: TfModel, block: Block, value: object, label: str) -> Poli
     if isinstance(value, str) and REFERENCE_RE.fullmatch(value.strip().removeprefix("${").removesuffix("}")):
         docs = [t for t in model.targets(block, label) if t.type == "aws_iam_policy_document"]
         return data_source_document(model, docs[0]) if len(docs) == 1 else PolicyDocument((), unknown=True)
-    return _literal_document(value, resolve)
+    return _literal_document(resolve_module_outputs(model, block, unrendered_jsonencode(value)), resolve)
 
 
 def _literal_document(value: object, resolve: Resolver) -> PolicyDocument:

@@ -165,11 +165,17 @@ class TfModel:
     """The blocks and reference edges of one checkov graph."""
 
     def __init__(
-        self, blocks: list[Block], edges: list[tuple[int, int, str]], outputs: frozenset[int] = frozenset()
+        self,
+        blocks: list[Block],
+        edges: list[tuple[int, int, str]],
+        outputs: frozenset[int] = frozenset(),
+        output_values: dict[tuple[str, str], Any] | None = None,
     ) -> None:
         self.blocks = blocks
         #: graph indices of module ``output`` vertices (followed by :meth:`targets_through_outputs`)
         self._outputs = outputs
+        #: (module folder, output name) -> the output's ``value`` as rendered (in the module's terms)
+        self._output_values = dict(output_values or {})
         self._by_index = {b.index: b for b in blocks}
         self._out: dict[int, list[tuple[str, int]]] = defaultdict(list)
         self._in: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -194,7 +200,14 @@ class TfModel:
         blocks = [cls._block(index, data) for index, data in nodes]
         edges = [(a, b, str((d or {}).get("label", ""))) for a, b, d in raw_edges]
         outputs = frozenset(i for i, data in nodes if data.get("block_type_") == "output")
-        return cls([b for b in blocks if b is not None], edges, outputs)
+        values: dict[tuple[str, str], Any] = {}
+        for _, data in nodes:
+            if data.get("block_type_") == "output":
+                name = str(data.get("block_name_", ""))
+                conf = (data.get("config_") or {}).get(name) or {}
+                folder = os.path.dirname(str(data.get("file_path_") or ""))
+                values[(folder, name)] = attr(conf, "value") if isinstance(conf, dict) else None
+        return cls([b for b in blocks if b is not None], edges, outputs, values)
 
     @staticmethod
     def _block(index: int, vertex: dict[str, Any]) -> Block | None:
@@ -229,6 +242,11 @@ class TfModel:
         if len(types) == 1:
             return list(self._by_type.get(types[0], ()))
         return [b for b in self.blocks if b.type in types]
+
+    def output_values(self, folder: str) -> dict[str, Any]:
+        """The outputs of the module in ``folder``: name -> ``value`` as rendered (the expression
+        in the module's own terms, ``aws_kms_key.this.arn``, while it refers to a resource)."""
+        return {name: v for (f, name), v in self._output_values.items() if f == folder}
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per model and ``key``: derived facts that checks ask for per pair of

@@ -16,21 +16,17 @@ for the checks that judge them (the policy pack's guard, ``ecs:cluster`` and tru
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from exec_checks.values import as_list, attr, blocks, is_unknown, unrendered_jsonencode, unwrap
 
+# Actions and resources are matched by the one IAM matcher, below exec_checks and reconciler.
+from iampolicy.match import any_action
+from iampolicy.match import resource_matches as iam_resource_matches
+
 Resolver = Callable[[str], "str | None"]
-
-
-@lru_cache(maxsize=4096)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(f"^{body}$", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
 
 
 def canonical(resource: str) -> str:
@@ -44,7 +40,7 @@ def canonical(resource: str) -> str:
 def resource_matches(pattern: str, target: str) -> bool | None:
     """Does canonical ``pattern`` cover canonical ``target``? None when the target has no literal
     identity (``@address``) and the pattern is a literal of the same service."""
-    if _glob(pattern, False).match(target):
+    if iam_resource_matches(pattern, target):
         return True
     if "@" in target and "@" not in pattern and pattern.split(":", 1)[0] == target.split(":", 1)[0]:
         return None
@@ -100,8 +96,8 @@ class Statement:
         if self.actions is None or self.not_actions is None:
             return None
         if self.not_actions:
-            return not any(_glob(a, True).match(action) for a in self.not_actions)
-        return any(_glob(a, True).match(action) for a in self.actions)
+            return not any_action(self.not_actions, action)
+        return any_action(self.actions, action)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
-from ecs_exec.errors import ConfigError, InvalidValueError, OperatorError, ToolMissingError
+from ecs_exec.errors import ConfigError, InvalidValueError, OperatorError
 from exec_checks import CHECK_PREFIX, checks_dir
 from exec_checks.catalog import level_of, our_checks
+from exec_checks.extra import require_checkov
 from exec_checks.report import Finding, ScanReport, Skipped
 from exec_checks.skips import SkipEntry, load_skips
 
@@ -46,9 +47,10 @@ def scan(
     ``skip_file`` None: no skips. ``our_checks_only``: run only this pack's checks.
     Raises :class:`InvalidValueError` (exit 4) for a missing path or skip file,
     :class:`ConfigError` (exit 4) for an HCL syntax error (naming the file and line) or a bad skip
-    file, :class:`ToolMissingError` when checkov cannot be imported, :class:`OperatorError` when one
-    of our checks crashed (a bug: never silently passed).
+    file, :class:`~ecs_exec.errors.MissingExtraError` (exit 4) when checkov (the ``[check]`` extra) is
+    not installed, :class:`OperatorError` when one of our checks crashed (a bug: never silently passed).
     """
+    require_checkov()
     for path in paths:
         if not path.exists():
             raise InvalidValueError(f"{path}: no such file or directory")
@@ -99,11 +101,9 @@ def _skips(skip_file: Path | None) -> list[SkipEntry]:
 
 
 def _import_checkov() -> tuple[Any, Any]:
-    try:
-        from checkov.runner_filter import RunnerFilter
-        from checkov.terraform.runner import Runner
-    except ImportError as exc:  # pragma: no cover - checkov is a hard dependency
-        raise ToolMissingError(f"checkov cannot be imported ({exc})", hint="run `make setup`") from None
+    from checkov.runner_filter import RunnerFilter
+    from checkov.terraform.runner import Runner
+
     return Runner, RunnerFilter
 
 

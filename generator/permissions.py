@@ -37,6 +37,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iampolicy import actions
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -56,12 +58,7 @@ def _actions(statements: tuple[Statement, ...]) -> frozenset[str]:
 # ---- task role (one policy per cluster, attached to each service's task role) ----
 
 #: The SSM agent's channels (Resource ``*``: the channels have no ARN).
-TASK_ROLE_SSM_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
+TASK_ROLE_SSM_ACTIONS = actions.SSM_CHANNEL_ACTIONS  # the one catalogue of IAM actions
 #: A list action: must be on ``*`` (scoped to the group the agent refuses the session).
 TASK_ROLE_LOGS_LIST_ACTIONS = ("logs:DescribeLogGroups",)
 #: On ``<exec-log-group-arn>:*`` only.
@@ -138,15 +135,8 @@ OPERATOR_ACTIONS = frozenset(
 #: IAM accepts the daemon actions in a policy even where the Terraform provider does not model the API.
 #: Denied when the key is ``"true"``. A Deny without ``IfExists`` lets a request that omits the
 #: parameter through, which is right: absent means off.
-GUARD_DENIED_ACTIONS = (
-    "ecs:CreateDaemon",
-    "ecs:CreateService",
-    "ecs:RunTask",
-    "ecs:StartTask",
-    "ecs:UpdateDaemon",
-    "ecs:UpdateService",
-)
-GUARD_CONDITION_KEY = "ecs:enable-execute-command"
+GUARD_DENIED_ACTIONS = tuple(sorted(actions.ENABLE_EXECUTE_COMMAND_ACTIONS))
+GUARD_CONDITION_KEY = actions.ENABLE_EXECUTE_COMMAND_KEY
 #: The key is typed **String** in the Service Authorization Reference, so it is compared with a
 #: String operator (``Bool`` is for Boolean-typed keys; IAM policy elements: condition operators,
 #: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from generator.api_limits import ApiRateLimits
 from generator.spec_trust import DriftSpec, ScpSpec, check_principals, check_scp
 
 ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
@@ -402,6 +403,10 @@ class EnvironmentSpec(_Strict):
     drift_role_name: ROLE_NAME = Field(description="Least-privilege role of the nightly drift job.")
     drift: DriftSpec = Field(default_factory=DriftSpec, description="Who may assume the drift role.")
     clusters: list[ClusterSpec] = Field(min_length=1)
+    api_rate_limits: ApiRateLimits = Field(
+        default_factory=dict,
+        description="Request quotas that differ from AWS's defaults, per API group (raised quotas).",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> EnvironmentSpec:

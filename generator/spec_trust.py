@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
@@ -193,9 +193,11 @@ def trust_for(principals: Sequence[str], *, require_mfa: bool, bind_users: bool 
 
 def window_sweep_trust(sweep_principals: Sequence[str], *, operators: int, require_mfa: bool) -> Trust:
     """Whom the exec-window role trusts besides the operator roles: ``windows.sweep_principals``;
-    with neither operators nor sweep principals, the account's IAM users naming themselves."""
+    the account's IAM users naming themselves only when there are no operator roles (with none
+    of either, or an account root among the sweep principals)."""
     if sweep_principals:
-        return trust_for(sweep_principals, require_mfa=require_mfa)
+        trust = trust_for(sweep_principals, require_mfa=require_mfa)
+        return replace(trust, account_iam_users=trust.account_iam_users and operators == 0)
     return Trust(account_iam_users=operators == 0, require_mfa=require_mfa)
 
 

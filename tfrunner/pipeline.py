@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ecs_exec.console import info
-from ecs_exec.errors import FindingsError, ToolMissingError
+from ecs_exec.errors import FindingsError
 from generator.spec import EnvironmentSpec
 from tfrunner.runner import (
     AccountNotAllowedError,
@@ -44,6 +44,9 @@ SKIP_FILE_NAME = "checkov-skips.yaml"
 #: Why there is no saved plan after a plan without changes (``build/<env>/plan.discarded``): the
 #: next apply prints ``==> <this>: planning first`` and plans again (the world may have moved since).
 NO_CHANGES_NOTE = "no saved plan: the last plan had no changes (nothing to apply)"
+
+#: Appended to the summary line of a plan or apply made with ``--skip-checks`` (said loudly).
+CHECKS_SKIPPED = "WARNING: policy checks SKIPPED (--skip-checks)"
 
 
 def _step(progress: Progress, text: str) -> None:
@@ -76,13 +79,21 @@ class Settings:
     endpoint: str | None = None
     plugin_dir: str | None = None
     terraform_root: Path | None = None  #: write the render here and fmt/checkov it (None: tests)
-    run_checks: bool = True
+    run_checks: bool = True  #: False with a terraform_root: ``--skip-checks`` (the summary says so)
     progress: Progress = field(default=info)
 
+    @property
+    def checks_skipped(self) -> bool:
+        """The tree is written but not scanned (``--skip-checks``)."""
+        return self.terraform_root is not None and not self.run_checks
+
     @classmethod
-    def from_environment(cls, env: str, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_environment(
+        cls, env: str, environ: Mapping[str, str] | None = None, *, skip_checks: bool = False
+    ) -> Settings:
         """CLI defaults: ``build/<env>``, ``$AWS_ENDPOINT_URL``, ``<repo>/terraform``, and the provider
-        mirror of :func:`~tfrunner.runner.plugin_dir_from_env` (``$TF_PLUGIN_DIR``, else one found here)."""
+        mirror of :func:`~tfrunner.runner.plugin_dir_from_env` (``$TF_PLUGIN_DIR``, else one found here);
+        ``skip_checks``: no policy checks (``plan --skip-checks``)."""
         from generator.project import terraform_root
 
         environ = os.environ if environ is None else environ
@@ -91,6 +102,7 @@ class Settings:
             endpoint=endpoint_from_env(environ),
             plugin_dir=plugin_dir_from_env(environ),
             terraform_root=terraform_root(environ),
+            run_checks=not skip_checks,
         )
 
 
@@ -108,6 +120,10 @@ class PlanResult:
     summary: PlanSummary
     plan_file: Path | None  #: None when there were no changes (such a plan is not kept)
     plan_json: Path
+    checks_skipped: bool = False  #: made with ``--skip-checks``: no policy checks ran
+
+    def _flagged(self, line: str) -> str:
+        return f"{line} {CHECKS_SKIPPED}" if self.checks_skipped else line
 
     @property
     def changes(self) -> bool:
@@ -115,19 +131,21 @@ class PlanResult:
 
     def summary_line(self) -> str:
         """What ``ecs-exec plan`` prints on stdout: ``<env>: Plan: [N to import, ]N to add, N to
-        change, N to destroy.`` or ``<env>: No changes.``"""
-        return f"{self.env}: {self.summary.line()}"
+        change, N to destroy.`` or ``<env>: No changes.``, then :data:`CHECKS_SKIPPED` after
+        ``--skip-checks``."""
+        return self._flagged(f"{self.env}: {self.summary.line()}")
 
     def as_dict(self) -> dict[str, Any]:
         """The ``plan -o json`` document: ``schema_version``, ``environment``, ``terraform_exit_code``,
         ``plan_file`` (null when there were no changes: such a plan is not kept), ``plan_json`` and the summary (``add``, ``change``, ``destroy``, ``import``,
-        ``changes``, ``resources``: ``[{address, action}]``)."""
+        ``changes``, ``resources``: ``[{address, action}]``) and ``checks_skipped`` (``--skip-checks``)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "environment": self.env,
             "terraform_exit_code": self.terraform_exit_code,
             "plan_file": None if self.plan_file is None else str(self.plan_file),
             "plan_json": str(self.plan_json),
+            "checks_skipped": self.checks_skipped,
             **self.summary.as_dict(),
         }
 
@@ -161,6 +179,8 @@ def _write_and_check(target: Target, settings: Settings) -> None:
         # The root alone: checkov follows its local module calls, so findings carry the module
         # address (module.cluster_<name>...) the skip file names, evaluated with this env's values.
         scan_tree([root / "envs" / target.env], settings.progress)
+    else:
+        _step(settings.progress, f"{CHECKS_SKIPPED}: checkov and our ECSX_ checks did not run")
 
 
 def scan_tree(paths: list[Path], progress: Progress) -> None:
@@ -168,18 +188,14 @@ def scan_tree(paths: list[Path], progress: Progress) -> None:
 
     Raises:
         FindingsError: a failed check not in the skip file (exit 3).
-        ToolMissingError / ConfigError: from the scanner (checkov missing, bad skip file).
+        MissingExtraError / ConfigError: from the scanner (no ``[check]`` extra, bad skip file; exit 4).
     """
+    from exec_checks.scan import scan
     from generator.project import skip_file as project_skip_file
 
     skip_file = project_skip_file()
     _step(progress, "checkov " + " ".join(str(p) for p in paths))
-    try:
-        from exec_checks.scan import scan
-
-        report = scan(paths, skip_file=skip_file if skip_file.is_file() else None)
-    except ImportError as exc:  # checkov (or a part of it) is not installed in this environment
-        raise ToolMissingError(f"checkov cannot be imported ({exc}); install it: `make setup`") from None
+    report = scan(paths, skip_file=skip_file if skip_file.is_file() else None)
     failed = list(report.failed)
     for f in failed:
         progress(f"  FAILED {_finding_text(f)}")
@@ -196,6 +212,21 @@ def _finding_text(f: Any) -> str:
     return " ".join(str(p) for p in parts if p) or str(f)
 
 
+def _preflight(target: Target, settings: Settings) -> None:
+    """Before anything is written: the note when ``$AWS_REGION`` differs from the config's region (the
+    rendered provider uses the config's); without checkov (the ``[check]`` extra) a run that would scan
+    is exit 4, naming the extra and ``--skip-checks``."""
+    from ecs_exec.aws import region_note
+
+    note = region_note(target.spec.region)
+    if note:
+        settings.progress(note)
+    if settings.terraform_root is not None and settings.run_checks:
+        from exec_checks.extra import require_checkov
+
+        require_checkov(alternative="run with --skip-checks")
+
+
 def plan_env(target: Target, settings: Settings) -> PlanResult:
     """Render, check, init and plan ``target``; write ``plan.tfplan``, ``plan.json`` and the sidecar.
 
@@ -208,9 +239,11 @@ def plan_env(target: Target, settings: Settings) -> PlanResult:
         FindingsError: fmt or checkov finding (exit 3).
         TerraformError: init or plan failed (Terraform's error lines in the message).
         AwsError: the credentials' account is not the config's ``account_id`` (exit 5).
-        ToolMissingError: terraform (or checkov) missing.
+        ToolMissingError: terraform missing.
+        MissingExtraError: checkov (the ``[check]`` extra) missing and checks not skipped (exit 4).
     """
     find_terraform()  # fails early (before writing anything) when terraform is missing
+    _preflight(target, settings)
     with settings.workspace.lock(settings.progress), _account_named(target, settings):
         return _plan(target, settings)
 
@@ -262,11 +295,14 @@ def _plan(target: Target, settings: Settings) -> PlanResult:
         # A plan without changes is never applied: drop it, so apply says so instead of "fresh".
         ws.discard_plan(NO_CHANGES_NOTE)
         settings.progress(f"    no changes: no plan saved  JSON: {ws.plan_json}")
-        return PlanResult(target.env, outcome.exit_code, summary, None, ws.plan_json)
+        return PlanResult(target.env, outcome.exit_code, summary, None, ws.plan_json, settings.checks_skipped)
     inputs = PlanInputs.of(target.files, target.config_text, settings.endpoint)
-    ws.write_plan_meta(inputs, {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()})
+    meta = {"terraform_exit_code": outcome.exit_code, "summary": summary.as_dict()}
+    ws.write_plan_meta(inputs, {**meta, "checks_skipped": settings.checks_skipped})
     settings.progress(f"    plan: {ws.plan_file}  JSON: {ws.plan_json}")
-    return PlanResult(target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json)
+    return PlanResult(
+        target.env, outcome.exit_code, summary, ws.plan_file, ws.plan_json, settings.checks_skipped
+    )
 
 
 @dataclass(frozen=True)
@@ -291,7 +327,7 @@ class ApplyResult:
             line = f"Would apply: {s.line()}"
         else:
             line = "No changes. Nothing to apply."
-        return f"{self.plan.env}: {line}"
+        return self.plan._flagged(f"{self.plan.env}: {line}")
 
 
 def _saved_plan(target: Target, settings: Settings) -> PlanResult:
@@ -299,7 +335,12 @@ def _saved_plan(target: Target, settings: Settings) -> PlanResult:
     meta = json.loads(ws.plan_meta.read_text(encoding="utf-8"))
     plan = json.loads(ws.plan_json.read_text(encoding="utf-8"))
     return PlanResult(
-        target.env, int(meta.get("terraform_exit_code", 2)), summarize_plan(plan), ws.plan_file, ws.plan_json
+        target.env,
+        int(meta.get("terraform_exit_code", 2)),
+        summarize_plan(plan),
+        ws.plan_file,
+        ws.plan_json,
+        bool(meta.get("checks_skipped", False)),
     )
 
 
@@ -314,6 +355,7 @@ def apply_env(target: Target, settings: Settings, *, dry_run: bool = False) -> A
         AwsError: the credentials' account is not the config's ``account_id`` (exit 5).
     """
     find_terraform()
+    _preflight(target, settings)
     with settings.workspace.lock(settings.progress), _account_named(target, settings):
         return _apply(target, settings, dry_run)
 
@@ -325,9 +367,13 @@ def _apply(target: Target, settings: Settings, dry_run: bool) -> ApplyResult:
             f"    new endpoint {settings.endpoint}: {target.env} starts from an empty local state"
         )
     status = ws.plan_status(PlanInputs.of(target.files, target.config_text, settings.endpoint))
-    if status.fresh:
+    saved = _saved_plan(target, settings) if status.fresh else None
+    if saved is not None and saved.checks_skipped and settings.run_checks:
+        _step(settings.progress, "the saved plan was made with --skip-checks: planning first")
+        result = _plan(target, settings)
+    elif saved is not None:
         _step(settings.progress, f"using the saved plan {ws.plan_file} (fresh)")
-        result = _saved_plan(target, settings)
+        result = saved
     else:
         _step(settings.progress, f"{status.reason}: planning first")
         result = _plan(target, settings)

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ecs_exec.cli.common import OperatorGroup, env_options, run_exit
+from ecs_exec.cli.common import OperatorGroup, cluster_option, env_options, run_exit
 from ecs_exec.errors import AwsError, ExitCode, InvalidValueError, NotFoundError
 
 #: IAM actions of the CLI itself on top of :data:`reconciler.audit.report.PERMISSIONS`.
@@ -23,11 +23,12 @@ PERMISSIONS = ("sts:GetCallerIdentity",)
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.@=+-]{1,128}$")
 
 
-def make_factory(region: str) -> Any:
-    """The AWS client factory of a command (tests replace this to inject stubbed clients)."""
+def make_factory(region: str, rate_limits: Any = None) -> Any:
+    """The AWS client factory of a command, paced by the config's ``api_rate_limits`` (tests
+    replace this to inject stubbed clients)."""
     from ecs_exec.aws import ClientFactory
 
-    return ClientFactory(region)
+    return ClientFactory(region, rate_limits=rate_limits)
 
 
 def _grace(text: str) -> int:
@@ -108,7 +109,7 @@ def _events_file_option(fn: Any) -> Any:
 def _connect(spec: Any) -> Any:
     from ecs_exec.aws import verify_account
 
-    factory = make_factory(spec.region)
+    factory = make_factory(spec.region, spec.api_rate_limits)
     verify_account(factory, spec.account_id)
     return factory
 
@@ -123,9 +124,7 @@ def _connect(spec: Any) -> Any:
     help="Start: an age (30m, 24h, 7d) or ISO 8601 (UTC).",
 )
 @click.option("--until", metavar="AGE|ISO", default=None, help="End: an age or ISO 8601 (UTC). Default: now.")
-@click.option(
-    "--cluster", metavar="NAME", default=None, help="Only sessions on this cluster (must be in the config)."
-)
+@cluster_option(metavar="NAME", default=None, help="Only sessions on this cluster (must be in the config).")
 @click.option(
     "--principal",
     metavar="SUBSTR",
@@ -205,11 +204,8 @@ def audit(
     help="Where to look for the CloudTrail record.",
 )
 @click.option("--until", metavar="AGE|ISO", default=None, help="End of the search (default: now).")
-@click.option(
-    "--cluster",
-    metavar="NAME",
-    default=None,
-    help="Cluster to search for the transcript when CloudTrail has no record.",
+@cluster_option(
+    metavar="NAME", default=None, help="Cluster to search for the transcript when CloudTrail has no record."
 )
 @_events_file_option
 def show(

@@ -31,11 +31,29 @@ COLUMNS = ("level", "check_id", "resource", "file", "lines", "message")
 @click.option("--no-skips", is_flag=True, help="Ignore the skip file.")
 @project_dir_option
 @click.option("--ours-only", is_flag=True, help="Run only our ECSX_ checks (not checkov's built-ins).")
+@click.option(
+    "--changed-files",
+    is_flag=True,
+    help="PATHS are changed files (as pre-commit passes them): check the folders holding the .tf ones.",
+)
 def check(
-    paths: tuple[Path, ...], output: str, skip_file: Path | None, no_skips: bool, ours_only: bool
+    paths: tuple[Path, ...],
+    output: str,
+    skip_file: Path | None,
+    no_skips: bool,
+    ours_only: bool,
+    changed_files: bool,
 ) -> None:
     """Run the policy checks on Terraform under PATHS (default terraform/); exit 3 when anything fails."""
     from exec_checks.scan import scan
+
+    if changed_files:
+        from exec_checks.changed import changed_folders
+
+        paths = tuple(changed_folders(paths, search_root=Path.cwd()))
+        if not paths:
+            info("no Terraform (.tf) file changed: nothing to check")
+            return
     from generator.project import skip_file as project_skip_file
 
     default = project_skip_file()

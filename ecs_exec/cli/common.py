@@ -38,6 +38,24 @@ def _complete_env(_ctx: click.Context, _param: click.Parameter, incomplete: str)
     return [e for e in available_envs() if e.startswith(incomplete)]
 
 
+def complete_cluster(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of ``--cluster``: the clusters of the config chosen so far on the command line
+    (``--env`` / ``--config`` / ``$ECS_EXEC_ENV``); nothing when there is none or it does not load."""
+    from ecs_exec.errors import OperatorError
+    from generator.loader import load_config
+
+    try:
+        spec = load_config(ctx.params.get("env"), ctx.params.get("config"))
+    except OperatorError:
+        return []
+    return [c.name for c in spec.clusters if c.name.startswith(incomplete)]
+
+
+def cluster_option(help: str, **kwargs: Any) -> Callable[[F], F]:
+    """``--cluster NAME`` completed from the chosen config (:func:`complete_cluster`)."""
+    return click.option("--cluster", shell_complete=complete_cluster, help=help, **kwargs)
+
+
 #: ``--project-dir``: the project root for this run (see :mod:`generator.project`).
 project_dir_option = click.option(
     "--project-dir",

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecs_exec.cli.common import env_options, run_exit, subcommand_group
 from ecs_exec.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from ecs_exec.pacing import Pacer
 
 #: ``sts:GetCallerIdentity`` (account check) needs no IAM grant; the rest is reconciler.drift.PERMISSIONS.
 PERMISSIONS: tuple[str, ...] = ("sts:GetCallerIdentity",)
@@ -33,15 +36,22 @@ def _concurrency_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
-def _progress(total: int) -> Callable[[int, int], None] | None:
-    """Progress on stderr every 10% for fleets of 10 clusters or more."""
+def _progress(total: int, pacer: Pacer) -> Callable[[int, int], None] | None:
+    """Progress on stderr every 10% for fleets of 10 clusters or more; a line says
+    ``waiting for ECS request quota`` when calls waited for the request quota since the last one."""
+    from ecs_exec.pacing import quota_note
+
     if total < 10:
         return None
     step = max(1, total // 10)
+    last = [pacer.stats()]
 
     def report(done: int, total: int) -> None:
         if done % step == 0 or done == total:
-            click.echo(f"drift: {done}/{total} clusters", err=True)
+            now = pacer.stats()
+            note = quota_note(last[0], now)
+            last[0] = now
+            click.echo(f"drift: {done}/{total} clusters" + (f", {note}" if note else ""), err=True)
 
     return report
 
@@ -67,11 +77,18 @@ def _run(
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise InvalidValueError(f"--concurrency: must be between 1 and {MAX_CONCURRENCY}, got {concurrency}")
     spec = load_config(env, config)
-    factory = ClientFactory(spec.region, max_pool_connections=max(20, 2 * concurrency))
+    factory = ClientFactory(
+        spec.region, max_pool_connections=max(20, 2 * concurrency), rate_limits=spec.api_rate_limits
+    )
     identity = verify_account(factory, spec.account_id)
     options = RunOptions(fix=fix, fix_options=FixOptions(**fix_flags), concurrency=concurrency)
     report = run_drift(
-        spec, factory, utcnow(), options, progress=_progress(len(spec.clusters)), actor=identity["Arn"]
+        spec,
+        factory,
+        utcnow(),
+        options,
+        progress=_progress(len(spec.clusters), factory.pacer),
+        actor=identity["Arn"],
     )
     for err in report.errors:
         click.echo(f"drift: cluster {err.cluster}: {err.operation} failed: {err.message}", err=True)

@@ -11,12 +11,12 @@ import shutil
 
 import click
 
-from ecs_exec.cli.common import env_options, run_exit
+from ecs_exec.cli.common import cluster_option, env_options, run_exit
 
 
 @click.command()
 @env_options(outputs=("table", "json"))
-@click.option("--cluster", required=True, help="Cluster name (must be a cluster of the config).")
+@cluster_option(required=True, help="Cluster name (must be a cluster of the config).")
 @click.option(
     "--service",
     default=None,
@@ -51,7 +51,12 @@ def preflight(
         raise InvalidValueError("give exactly one of --service or --task")
     spec = load_config(env, config)
     report = run_preflight(
-        spec, ClientFactory(spec.region), cluster, service=service, task=task, container=container
+        spec,
+        ClientFactory(spec.region, rate_limits=spec.api_rate_limits),
+        cluster,
+        service=service,
+        task=task,
+        container=container,
     )
     text = None
     if output == "table":

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from ecs_exec import __version__
-from ecs_exec.cli import audit, check, drift, preflight, render, terraform, window
+from ecs_exec import DISTRIBUTION
+from ecs_exec.cli import access, audit, check, drift, preflight, render, terraform, window
 from ecs_exec.cli.common import OperatorGroup, setup_logging
 
 EPILOG = """Exit codes: 0 ok / in sync, 1 unexpected error, 2 usage error, 3 drift or policy
@@ -18,7 +18,7 @@ violation found, 4 invalid config or option value, 5 AWS or credentials error,
 
 
 @click.group(cls=OperatorGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ecs-exec")
+@click.version_option(package_name=DISTRIBUTION, prog_name="ecs-exec")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 def main(verbose: bool) -> None:
     """Policy operator for Amazon ECS Exec: render Terraform, check policy, find drift,
@@ -35,6 +35,7 @@ main.add_command(drift.drift)
 main.add_command(window.window)
 main.add_command(audit.audit)
 main.add_command(preflight.preflight)
+main.add_command(access.access)
 
 
 @click.group(
@@ -43,7 +44,7 @@ main.add_command(preflight.preflight)
     commands=window.window.commands,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.version_option(__version__, prog_name="exec-window")
+@click.version_option(package_name=DISTRIBUTION, prog_name="exec-window")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 def exec_window_main(verbose: bool) -> None:
     """Time-boxed ECS Exec windows (same as `ecs-exec window ...`): open, extend, close, list, sweep."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ecs_exec.cli.common import env_options, subcommand_group
+from ecs_exec.cli.common import cluster_option, env_options, subcommand_group
 from ecs_exec.cli.output import emit_json, emit_table, info
 from ecs_exec.cli.window_options import (
     WHOLE_NUMBER,
@@ -49,9 +49,7 @@ def _target_options(fn: F) -> F:
     fn = click.option(
         "--service", "service", required=True, help="ECS service name (need not be in the config)."
     )(fn)
-    fn = click.option(
-        "--cluster", "cluster", required=True, help="ECS cluster name (must be in the config)."
-    )(fn)
+    fn = cluster_option(required=True, help="ECS cluster name (must be in the config).")(fn)
     return fn
 
 
@@ -93,7 +91,9 @@ def _connect(spec: EnvironmentSpec, assume_role: bool) -> tuple[ClientFactory, A
     from ecs_exec.aws import ClientFactory
     from reconciler.windows.identity import window_session
 
-    return window_session(ClientFactory(spec.region), spec, assume_role=assume_role)
+    return window_session(
+        ClientFactory(spec.region, rate_limits=spec.api_rate_limits), spec, assume_role=assume_role
+    )
 
 
 def _now() -> datetime:

@@ -18,8 +18,8 @@ class ExecServiceTaskRole(ExecGraphCheck):
     check_id = "ECSX_010"
     message = "ECS service with exec enabled needs a task definition task_role_arn whose role allows the four ssmmessages actions"
     hint = (
-        "Set task_role_arn on the task definition (not only execution_role_arn) and allow ssmmessages:CreateControlChannel, "
-        'CreateDataChannel, OpenControlChannel and OpenDataChannel on "*" in that role.'
+        "Set task_role_arn on the task definition (not only execution_role_arn) and allow "
+        f'{", ".join(SSM_ACTIONS)} on "*" in that role.'
     )
     reports_on = ("aws_ecs_service",)
     check_category = CheckCategories.IAM

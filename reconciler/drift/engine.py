@@ -4,8 +4,8 @@ Fleet-level reads are batched across clusters (``DescribeClusters`` 100 per call
 ``DescribeLogGroups`` listing under the environment's prefix, one ``ListAliases`` listing, one
 ``DescribeKey`` per distinct exec key); the
 per-cluster work (services, tasks, diff, fix) runs in a bounded thread pool sharing one
-:class:`~ecs_exec.aws.ClientFactory` (boto3 clients are thread-safe; the standard retry mode
-absorbs throttling). A cluster whose calls fail (access denied, throttled after retries) is
+:class:`~ecs_exec.aws.ClientFactory` (boto3 clients are thread-safe; its pacer keeps every thread
+within the account's request quotas and retries throttled calls, see :mod:`ecs_exec.pacing`). A cluster whose calls fail (access denied, throttled after retries) is
 recorded with its error and the others carry on.
 """
 
@@ -200,6 +200,7 @@ def run_drift(
     stop = stop or threading.Event()
     if options.fix and close_window is None:
         close_window = window_closer(factory, spec, now, actor, options.fix_options.stop_tasks)
+    throttled_before = factory.pacer.stats().throttled
     fleet = _read_fleet(spec, factory)
     names = [c.name for c in spec.clusters]
     results: dict[str, ClusterResult] = {}
@@ -228,6 +229,7 @@ def run_drift(
         results=tuple(results[n] for n in names),
         unmanaged=fleet.unmanaged,
         fleet_errors=fleet.fleet_errors + _key_errors(fleet, keys),
+        throttled_retries=factory.pacer.stats().throttled - throttled_before,
     )
 
 

@@ -191,13 +191,15 @@ class ClusterResult:
 
 @dataclass(frozen=True)
 class DriftReport:
-    """The whole run: one result per configured cluster, the unmanaged clusters, fleet-level errors."""
+    """The whole run: one result per configured cluster, the unmanaged clusters, fleet-level errors,
+    and how many answers were throttled (``ThrottlingException`` and the like, each retried or failed)."""
 
     command: str
     environment: str
     results: tuple[ClusterResult, ...]
     unmanaged: tuple[str, ...] = ()
     fleet_errors: tuple[ClusterError, ...] = ()
+    throttled_retries: int = 0
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:

@@ -4,7 +4,8 @@ JSON schema (``schema_version`` 1; new keys may be added, existing ones never ch
 
     {"schema_version": 1, "command": "check" | "fix", "environment": str, "in_sync": bool,
      "exit_code": int,
-     "summary": {"clusters", "services", "tasks", "findings", "fixed", "errors": int},
+     "summary": {"clusters", "services", "tasks", "findings", "fixed", "errors",
+                 "throttled_retries": int},
      "items": [{"resource": ARN, "cluster", "kind", "field", "desired", "live", "action",
                 "status": "drift" | "fixed" | "dry-run" | "manual" | "skipped" | "failed", "message"}],
      "unmanaged": [{"resource": ARN, "name": str}],
@@ -60,7 +61,8 @@ def table_rows(report: DriftReport) -> list[dict[str, Any]]:
 
 
 def summary(report: DriftReport) -> dict[str, int]:
-    """Counts: configured clusters, services and tasks read, findings, fixed, errors."""
+    """Counts: configured clusters, services and tasks read, findings, fixed, errors, and the
+    throttled answers the run retried (``throttled_retries``; a call that still failed is an error)."""
     outcomes = report.outcomes
     return {
         "clusters": len(report.results),
@@ -69,6 +71,7 @@ def summary(report: DriftReport) -> dict[str, int]:
         "findings": len(outcomes),
         "fixed": sum(1 for o in outcomes if o.status is Status.FIXED),
         "errors": len(report.errors),
+        "throttled_retries": report.throttled_retries,
     }
 
 

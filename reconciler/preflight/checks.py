@@ -28,7 +28,7 @@ from generator.permissions import (
     TASK_ROLE_SSM_ACTIONS,
 )
 from generator.spec import ExecMode
-from reconciler.iam_eval import Decision, evaluate, parse_policy
+from iampolicy import Decision, evaluate, parse_policy
 from reconciler.preflight.context import AGENT_CONTEXT, PROBE_STREAM, Context, worst
 from reconciler.preflight.iam import Answer
 from reconciler.preflight.model import Outcome, fail, passed, skip, warn

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.spec import EnvironmentSpec
-from reconciler.iam_eval import Decision
+from iampolicy import Decision
 from reconciler.preflight.facts import Facts, Target
 from reconciler.preflight.iam import Answer, IamOracle
 from reconciler.preflight.tools import Tools

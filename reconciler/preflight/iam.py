@@ -3,7 +3,7 @@
 IAM ``SimulatePrincipalPolicy`` answers when it is available. It is probed once, on a client with
 ``max_attempts=1`` (moto's server answers an HTML 500, a ``ResponseParserError``, after ~7 s of
 retries otherwise); *any* failure marks it unavailable for the rest of the run. Then the answer
-comes from :mod:`reconciler.iam_eval` over the principal's inline and attached policies (a user's
+comes from :mod:`iampolicy` over the principal's inline and attached policies (a user's
 group policies too), read with the IAM ``Get*``/``List*`` APIs. A principal whose policies cannot
 be read gets an answer with ``decision=None`` (the caller checks turn it into a WARN).
 """
@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from ecs_exec.aws import ClientFactory, describe_error, error_code
-from reconciler.iam_eval import NOT_SEEN, Decision, Policy, evaluate, parse_policy
+from iampolicy import NOT_SEEN, Decision, Policy, evaluate, parse_policy
 
 SIMULATE_PERMISSIONS = ("iam:SimulatePrincipalPolicy",)
 ROLE_PERMISSIONS = (
@@ -133,7 +133,9 @@ class IamOracle:
     def __init__(self, factory: ClientFactory, simulator: Any = None) -> None:
         self._factory = factory
         if simulator is None:
-            simulator = ClientFactory(factory.region, session=factory.session, max_attempts=1).client("iam")
+            simulator = ClientFactory(
+                factory.region, session=factory.session, max_attempts=1, pacer=factory.pacer
+            ).client("iam")
         self._simulator: Any = simulator or None
         self._simulator_error: str | None = None if self._simulator else "disabled"
         self._policies: dict[str, list[Policy] | str] = {}

@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ecs_exec.aws import ClientFactory, caller_identity, describe_error
 from ecs_exec.errors import InvalidValueError, NotFoundError
 from generator.spec import EnvironmentSpec
-from reconciler.iam_eval import PolicyParseError
+from iampolicy import PolicyParseError
 from reconciler.preflight import facts as facts_mod
 from reconciler.preflight import iam as iam_mod
 from reconciler.preflight.checks import CHECKS, Check

@@ -29,7 +29,7 @@ SID_NONE = "ecs-execute-command-00000000000000003"
 @pytest.fixture()
 def cli_factory(factory: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> ClientFactory:
     """The CLI uses this factory (its CloudTrail client gets a Stubber in each test); the clock is frozen."""
-    monkeypatch.setattr(audit_cmd, "make_factory", lambda region: factory)
+    monkeypatch.setattr(audit_cmd, "make_factory", lambda region, rate_limits=None: factory)
     monkeypatch.setenv("ECS_EXEC_NOW", NOW)
     return factory
 
@@ -180,7 +180,7 @@ def test_bad_input_is_exit_4_before_any_aws_call(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
 
-    def no_aws(region: str) -> None:
+    def no_aws(region: str, rate_limits: object = None) -> None:
         raise AssertionError("an AWS client was requested")
 
     monkeypatch.setattr(audit_cmd, "make_factory", no_aws)
@@ -271,7 +271,7 @@ def test_malformed_clock_override_is_exit_4_before_any_aws_call(
     config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Regression: a malformed ECS_EXEC_NOW was exit 1 ("Invalid isoformat string").
-    def no_aws(region: str) -> None:
+    def no_aws(region: str, rate_limits: object = None) -> None:
         raise AssertionError("an AWS client was requested")
 
     monkeypatch.setattr(audit_cmd, "make_factory", no_aws)

@@ -32,7 +32,7 @@ RECIPE = ["audit", "--env", "local", "--events-file", str(SAMPLE), "--since", SI
 @pytest.fixture()
 def local_factory(factory: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> ClientFactory:
     """The CLI uses the in-process moto factory; the clock is frozen; alice's transcript stream exists."""
-    monkeypatch.setattr(audit_cmd, "make_factory", lambda region: factory)
+    monkeypatch.setattr(audit_cmd, "make_factory", lambda region, rate_limits=None: factory)
     monkeypatch.setenv("ECS_EXEC_NOW", NOW)
     put_stream(load_config("local"), "demo-app", SID_ALICE, ["$ hostname", "ip-10-0-1-7"])
     return factory
@@ -130,7 +130,7 @@ def test_show_takes_the_header_from_the_file(local_factory: ClientFactory, recor
 def test_bad_file_is_exit_4_before_any_aws_call(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None, reason: str
 ) -> None:
-    def no_aws(region: str) -> None:
+    def no_aws(region: str, rate_limits: object = None) -> None:
         raise AssertionError("an AWS client was requested")
 
     monkeypatch.setattr(audit_cmd, "make_factory", no_aws)

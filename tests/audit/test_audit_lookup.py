@@ -102,8 +102,8 @@ def test_throttled_first_page_succeeds_on_retry(plain_factory: ClientFactory) ->
 
 
 def test_throttled_beyond_the_retries_raises_throttling() -> None:
-    # ClientFactory's max_attempts counts every attempt, the first included.
-    client = ClientFactory("us-east-1", max_attempts=2).client("cloudtrail")
+    # throttle_max_attempts (default 12) counts every attempt of a throttled call, the first included.
+    client = ClientFactory("us-east-1", max_attempts=2, throttle_max_attempts=2).client("cloudtrail")
     attempts: list[int] = []
 
     def send(request: Any, **_: Any) -> AWSResponse:

@@ -30,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CLUSTER_CHECKS = ("ECSX_001", "ECSX_002", "ECSX_003", "ECSX_004", "ECSX_005", "ECSX_017")
 TASK_ROLE_CHECKS = ("ECSX_007", "ECSX_008", "ECSX_009")
-OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016", "ECSX_022")
+OPERATOR_CHECKS = ("ECSX_014", "ECSX_015", "ECSX_016", "ECSX_021", "ECSX_022")
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +100,29 @@ def test_generated_guard_closes_every_door(scanned: ScanReport) -> None:
 def test_generated_scp_closes_every_door(scanned: ScanReport) -> None:
     # The optional SCP root (prd) is a guard for everyone else: ECSX_019 judges it too.
     assert "aws_organizations_policy.this" in _passed_on(scanned, "ECSX_019")
+
+
+@pytest.fixture(scope="module")
+def per_env() -> dict[str, ScanReport]:
+    """One scan (our checks only) per environment root: the module's roles (``module.access.*``,
+    one module folder) would otherwise merge into one record across environments."""
+    return {
+        env: scan([REPO_ROOT / "terraform" / "envs" / env], skip_file=None, our_checks_only=True)
+        for env in available_envs()
+    }
+
+
+@pytest.mark.parametrize("env", available_envs())
+def test_trust_and_kms_checks_evaluate_every_generated_role(per_env: dict[str, ScanReport], env: str) -> None:
+    """ECSX_023 PASSED on every role that hands out exec (each operator role, the exec-window role,
+    the drift role: trusts.tf writes each trust policy out) and ECSX_021 on every operator policy
+    (its keys come through module outputs): PASSED, so neither is UNKNOWN (no record)."""
+    report = per_env[env]
+    assert report.failed == []
+    names = [op.name for op in load_config(env).access.operators]
+    assert names, env
+    roles = {f'module.access.aws_iam_role.operator["{n}"]' for n in names}
+    roles |= {"module.access.aws_iam_role.window", "module.access.aws_iam_role.drift"}
+    assert _passed_on(report, "ECSX_023") == roles
+    policies = {f"aws_iam_role_policy.{r}" for r in resource_names(names, "operator")}
+    assert _passed_on(report, "ECSX_021") == policies

@@ -7,6 +7,7 @@ from datetime import timedelta
 from drift_support import NOW, unit_spec
 
 from ecs_exec.cli.drift import _progress
+from ecs_exec.pacing import Pacer
 from generator.expected import expected_execute_command_configuration
 from reconciler.drift.diff import diff_cluster, flatten_exec_config, unmanaged_clusters
 from reconciler.drift.model import Action, ClusterState, LiveCluster, LiveLogGroup, LiveService, LiveTask
@@ -92,8 +93,8 @@ def test_unmanaged_are_the_clusters_the_config_does_not_name() -> None:
 
 
 def test_progress_every_tenth_for_large_fleets(capsys: object) -> None:
-    assert _progress(9) is None
-    report = _progress(20)
+    assert _progress(9, Pacer()) is None
+    report = _progress(20, Pacer())
     assert report is not None
     for done in range(1, 21):
         report(done, 20)

@@ -109,6 +109,38 @@ def test_kms_key_policy_limits_logs_to_the_exec_log_group() -> None:
     )
 
 
+ROOT_ARN = (
+    '"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"'
+)
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_trusts_are_literal_and_name_the_root_only_with_a_binding_condition(
+    rendered: dict[str, str], env: str
+) -> None:
+    """trusts.tf: one literal jsonencode per role; the account root only in PrincipalsByArn
+    (aws:PrincipalArn) and IamUsersOfThisAccountNamingThemselves (sts:SourceIdentity = ${aws:username})."""
+    text = rendered[f"envs/{env}/trusts.tf"]
+    main = rendered[f"envs/{env}/main.tf"]
+    assert "for " not in text.replace("# ", "#")  # no for expression: every document is written out
+    assert attr(main, "window_trust_policy") == "local.trust_window"
+    assert attr(main, "drift_trust_policy") == "local.trust_drift"
+    stmts = re.findall(r"^      \{\n(.*?)^      \},", text, re.M | re.S)
+    assert len(stmts) >= 3  # at least one per role (an operator, the window role, the drift role)
+    for st in stmts:
+        sid = attr(st, "Sid").strip('"')
+        if ROOT_ARN not in st:
+            continue
+        assert sid in ("PrincipalsByArn", "IamUsersOfThisAccountNamingThemselves"), (env, sid)
+        assert attr(st, "Principal") == f"{{ AWS = {ROOT_ARN} }}"
+        binding = (
+            '{ ArnLike = { "aws:PrincipalArn" = ['
+            if sid == "PrincipalsByArn"
+            else ('{ StringEquals = { "sts:SourceIdentity" = "$${aws:username}" }')
+        )
+        assert attr(st, "Condition").startswith(binding), (env, sid)
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_log_group_arn_formula_matches_spec(specs: dict[str, EnvironmentSpec], env: str) -> None:
     """The module builds the log group ARN (for the key policy and the output) with the spec's formula."""
@@ -231,43 +263,23 @@ def test_guard_operator_and_scheduler_policies() -> None:
         "toset(var.guard.attach_to_roles)"
     )
 
-    # Trust: every role's policy comes from the one expression that applies the root rule.
-    for role, key in (("operator", '"operator/${each.key}"'), ("window", '"window"'), ("drift", '"drift"')):
-        assert attr(block(text, f'resource "aws_iam_role" "{role}" {{'), "assume_role_policy") == (
-            f"local.trust_policies[{key}]"
-        )
-    start = text.index("  trust_policies = {")
-    trusts = text[start : text.index("\n}\n", start)]
-    # The account root appears only in statements whose condition says who: IAM users naming
-    # themselves, or aws:PrincipalArn patterns.
-    for sid in ("PrincipalsByArn", "IamUsersOfThisAccountNamingThemselves"):
-        st = statement(trusts, sid)
-        assert attr(st, "Principal") == "{ AWS = local.account_root_arn }"
-    assert '{ ArnLike = { "aws:PrincipalArn" = t.principal_arn_patterns } }' in statement(
-        trusts, "PrincipalsByArn"
-    )
-    users = statement(trusts, "IamUsersOfThisAccountNamingThemselves")
-    assert '{ StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } }' in users
-    assert '"aws:MultiFactorAuthPresent" = "true"' in users
-    assert trusts.count("local.account_root_arn") == 2
-    oidc = statement(trusts, "GithubActionsEnvironment")
-    assert attr(oidc, "Principal") == "{ Federated = local.github_provider_arn }"
-    assert '"${local.github_oidc_host}:sub" = try(t.github_oidc.subject, "")' in oidc
-    assert '"${local.github_oidc_host}:aud" = "sts.amazonaws.com"' in oidc
-    assert attr(text, "github_provider_arn") == (
-        '"arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.github_oidc_host}"'
+    # Trust: the module takes each role's trust policy from its caller (trusts.tf of the root).
+    for role, value in (
+        ("operator", "each.value"),
+        ("window", "var.window_trust_policy"),
+        ("drift", "var.drift_trust_policy"),
+    ):
+        assert attr(block(text, f'resource "aws_iam_role" "{role}" {{'), "assume_role_policy") == value
+    assert (
+        attr(block(text, 'resource "aws_iam_role" "operator" {'), "for_each") == "var.operator_trust_policies"
     )
     assert attr(block(text, 'resource "aws_iam_openid_connect_provider" "github" {'), "count") == (
-        "var.drift_trust.create_github_oidc_provider ? 1 : 0"
+        "var.create_github_oidc_provider ? 1 : 0"
     )
     assert 'data "aws_iam' not in text and 'data "aws_organizations' not in text
 
     # The operator policies are in the roots (operators.tf): the module only names the roles.
     assert 'resource "aws_iam_role_policy" "operator"' not in text
-    assert (
-        "for name, role in aws_iam_role.operator : name => role.name"
-        in render_modules()["modules/ecs-exec-access/outputs.tf"]
-    )
 
     sched_trust = statement(block(text, 'resource "aws_iam_role" "scheduler" {'), "SchedulerOfThisAccount")
     assert 'Service = "scheduler.amazonaws.com"' in sched_trust
@@ -393,7 +405,7 @@ def _operator_policies(text: str) -> dict[str, str]:
     out = {}
     for header in re.findall(r'^resource "aws_iam_role_policy" "[^"]+" \{$', text, re.M):
         body = block(text, header)
-        out[re.search(r'operator_role_names\["([^"]+)"\]', body).group(1)] = body  # type: ignore[union-attr]
+        out[re.search(r'^  role = "([^"]+)"$', body, re.M).group(1)] = body  # type: ignore[union-attr]
     return out
 
 

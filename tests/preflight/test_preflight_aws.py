@@ -11,7 +11,7 @@ from preflight_world import CLUSTER, REGION, SERVICE, World, fake_tools, new_ses
 
 from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import InvalidValueError, NotFoundError
-from reconciler.iam_eval import Decision
+from iampolicy import Decision
 from reconciler.preflight.iam import IamOracle, parse_principal
 from reconciler.preflight.model import Status
 from reconciler.preflight.runner import PERMISSIONS, run_preflight

@@ -50,6 +50,6 @@ def test_checkov_missing_names_it(build_dir: Path, monkeypatch: pytest.MonkeyPat
     for name in [m for m in sys.modules if m == "checkov" or m.startswith("checkov.")] + ["checkov"]:
         monkeypatch.setitem(sys.modules, name, None)  # import checkov -> ImportError
     res = CliRunner().invoke(main, ["plan", "--env", "local"])
-    assert res.exit_code == 1, res.output
-    assert "checkov cannot be imported" in res.stderr
-    assert not (build_dir / "local" / "plan.tfplan").exists()  # no terraform ran
+    assert res.exit_code == 4, res.output  # the [check] extra is missing (tests/checks/test_check_extra.py)
+    assert "checkov is not installed" in res.stderr and "pip install 'ecs-exec-operator[check]'" in res.stderr
+    assert not (build_dir / "local").exists()  # checked before anything is written

@@ -51,7 +51,7 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 def _factory(spec: EnvironmentSpec, event: str, handler: Callable[..., Any], attempts: int) -> ClientFactory:
     session = boto3.Session(region_name=spec.region)
     session.events.register(event, handler)
-    return ClientFactory(spec.region, session=session, max_attempts=attempts)
+    return ClientFactory(spec.region, session=session, max_attempts=attempts, throttle_max_attempts=attempts)
 
 
 def test_throttled_update_service_is_retried(
@@ -72,7 +72,7 @@ def test_throttled_past_the_retries_names_the_step(
     factory = _factory(spec, "before-send.ecs.UpdateService", _throttle(99, attempts), attempts=2)
     with pytest.raises(AwsError) as caught:
         open_window(factory, spec, "demo-app", "api", minutes=30, reason="r", actor=ALICE, now=NOW)
-    assert len(attempts) == 2  # max_attempts counts every attempt
+    assert len(attempts) == 2  # throttle_max_attempts counts every attempt
     assert caught.value.exit_code == 5
     assert "open step 3 (UpdateService enableExecuteCommand=true) failed: ThrottlingException" in str(
         caught.value

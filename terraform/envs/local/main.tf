@@ -127,9 +127,6 @@ module "access" {
     {
       name          = "ecs-exec-operator-local"
       cluster_names = ["demo-app", "demo-batch"]
-      trust = {
-        account_iam_users = true
-      }
     },
   ]
 
@@ -147,7 +144,11 @@ module "access" {
   }
 
   drift_role_name = "ecs-exec-drift-local"
-  drift_trust = {
-    account_iam_users = true
+
+  # Trust policies: trusts.tf.
+  operator_trust_policies = {
+    "ecs-exec-operator-local" = local.trust_operator_ecs-exec-operator-local
   }
+  window_trust_policy = local.trust_window
+  drift_trust_policy  = local.trust_drift
 }

@@ -134,9 +134,6 @@ module "access" {
     {
       name          = "ecs-exec-operator-prd"
       cluster_names = ["checkout", "payments"]
-      trust = {
-        principal_arns = ["arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_EcsExecOperators_5f1e2d3c4b5a6978"]
-      }
     },
   ]
 
@@ -152,14 +149,14 @@ module "access" {
     dead_letter_queue_name = "ecs-exec-windows-dlq-prd"
     events_stream_name     = "exec-windows"
     alarm_topic_arn        = "arn:aws:sns:eu-west-1:444455556666:platform-oncall-prd"
-    sweep_trust = {
-      principal_arns = ["arn:aws:iam::444455556666:role/ecs-exec-sweeper-prd"]
-    }
   }
 
   drift_role_name = "ecs-exec-drift-prd"
-  drift_trust = {
-    create_github_oidc_provider = false
-    github_oidc                 = { subject = "repo:acme/ecs-exec-operator:environment:prd" }
+
+  # Trust policies: trusts.tf.
+  operator_trust_policies = {
+    "ecs-exec-operator-prd" = local.trust_operator_ecs-exec-operator-prd
   }
+  window_trust_policy = local.trust_window
+  drift_trust_policy  = local.trust_drift
 }

@@ -14,7 +14,8 @@ locals {
 
 resource "aws_iam_role_policy" "operator_ecs-exec-operator-prd" {
   name = "ecs-exec-operator"
-  role = module.access.operator_role_names["ecs-exec-operator-prd"]
+  # The role's name, written out (a checker ties the policy to its role by it); created by module.access.
+  role = "ecs-exec-operator-prd"
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -78,6 +79,8 @@ resource "aws_iam_role_policy" "operator_ecs-exec-operator-prd" {
       },
     ]
   })
+
+  depends_on = [module.access]
 }
 
 # Kept in state from when the access module assembled this policy (same role, same policy name).

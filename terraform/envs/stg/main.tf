@@ -119,17 +119,10 @@ module "access" {
     {
       name          = "ecs-exec-operator-stg"
       cluster_names = ["data-jobs", "internal-tools", "payments"]
-      trust = {
-        account_iam_users = true
-        require_mfa       = true
-      }
     },
     {
       name          = "ecs-exec-payments-oncall-stg"
       cluster_names = ["payments"]
-      trust = {
-        principal_arn_patterns = ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PaymentsOncall_*"]
-      }
     },
   ]
 
@@ -147,8 +140,12 @@ module "access" {
   }
 
   drift_role_name = "ecs-exec-drift-stg"
-  drift_trust = {
-    create_github_oidc_provider = false
-    github_oidc                 = { subject = "repo:acme/ecs-exec-operator:environment:stg" }
+
+  # Trust policies: trusts.tf.
+  operator_trust_policies = {
+    "ecs-exec-operator-stg"        = local.trust_operator_ecs-exec-operator-stg
+    "ecs-exec-payments-oncall-stg" = local.trust_operator_ecs-exec-payments-oncall-stg
   }
+  window_trust_policy = local.trust_window
+  drift_trust_policy  = local.trust_drift
 }

@@ -14,7 +14,8 @@ locals {
 
 resource "aws_iam_role_policy" "operator_ecs-exec-operator-stg" {
   name = "ecs-exec-operator"
-  role = module.access.operator_role_names["ecs-exec-operator-stg"]
+  # The role's name, written out (a checker ties the policy to its role by it); created by module.access.
+  role = "ecs-exec-operator-stg"
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -82,6 +83,8 @@ resource "aws_iam_role_policy" "operator_ecs-exec-operator-stg" {
       },
     ]
   })
+
+  depends_on = [module.access]
 }
 
 # Kept in state from when the access module assembled this policy (same role, same policy name).
@@ -96,7 +99,8 @@ moved {
 
 resource "aws_iam_role_policy" "operator_ecs-exec-payments-oncall-stg" {
   name = "ecs-exec-operator"
-  role = module.access.operator_role_names["ecs-exec-payments-oncall-stg"]
+  # The role's name, written out (a checker ties the policy to its role by it); created by module.access.
+  role = "ecs-exec-payments-oncall-stg"
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -155,6 +159,8 @@ resource "aws_iam_role_policy" "operator_ecs-exec-payments-oncall-stg" {
       },
     ]
   })
+
+  depends_on = [module.access]
 }
 
 # Kept in state from when the access module assembled this policy (same role, same policy name).

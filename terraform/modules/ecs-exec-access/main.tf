@@ -58,123 +58,19 @@ locals {
 }
 
 ################################################################################
-# Trust policies. The root rule: the account root is named only with a condition saying who may
-# assume (IAM users naming themselves: sts:SourceIdentity = ${aws:username}; or aws:PrincipalArn
-# patterns); Null sts:SourceIdentity alone does not count, as anyone allowed sts:AssumeRole on the
-# role could choose the value. IAM User Guide: "Monitor and control actions taken with assumed
-# roles" (source identity), "Policy evaluation logic" (same-account trust), "AWS global condition
-# context keys" (aws:PrincipalArn, aws:MultiFactorAuthPresent).
+# Trust policies: the caller renders one literal document per role (operator_trust_policies,
+# window_trust_policy, drift_trust_policy; see variables.tf), so that who may assume a role reads
+# straight off the calling root and scanners evaluate it.
 ################################################################################
 
 locals {
-  # sts:SetSourceIdentity is also needed when the caller's session already carries a source
-  # identity (role chaining): the value is passed on to the new session.
-  trust_actions       = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-  github_oidc_host    = "token.actions.githubusercontent.com"
-  github_provider_arn = "arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.github_oidc_host}"
-
-  # Every role's trust object (see variables.tf), keyed "operator/<name>", "window", "drift". The
-  # window role trusts the operator roles by ARN (built, not referenced: no cycle; depends_on orders them).
-  trusts = merge(
-    { for name, o in local.operators : "operator/${name}" => merge(o.trust, { require_source_identity = true, github_oidc = null }) },
-    {
-      window = merge(var.windows.sweep_trust, {
-        require_source_identity = true
-        github_oidc             = null
-        principal_arns          = concat([for name in keys(local.operators) : "arn:${local.partition}:iam::${local.account_id}:role/${name}"], var.windows.sweep_trust.principal_arns)
-        account_iam_users       = var.windows.sweep_trust.account_iam_users && length(local.operators) == 0
-      })
-      drift = merge(var.drift_trust, {
-        require_source_identity = false
-        github_oidc             = var.drift_trust.github_oidc == null ? null : { subject = var.drift_trust.github_oidc.subject }
-      })
-    },
-  )
-
-  trust_policies = { for key, t in local.trusts : key => jsonencode({
-    Version = "2012-10-17"
-    Statement = [for st in [
-      {
-        use = length(t.principal_arns) > 0 && t.require_source_identity
-        statement = {
-          Sid       = "NamedPrincipalsNamingThemselves"
-          Effect    = "Allow"
-          Principal = { AWS = t.principal_arns }
-          Action    = local.trust_actions
-          Condition = { Null = { "sts:SourceIdentity" = "false" } }
-        }
-      },
-      {
-        use = length(t.principal_arns) > 0 && !t.require_source_identity
-        statement = {
-          Sid       = "NamedPrincipals"
-          Effect    = "Allow"
-          Principal = { AWS = t.principal_arns }
-          Action    = local.trust_actions
-        }
-      },
-      {
-        use = length(t.user_arns) > 0
-        statement = {
-          Sid       = "NamedIamUsersNamingThemselves"
-          Effect    = "Allow"
-          Principal = { AWS = t.user_arns }
-          Action    = local.trust_actions
-          Condition = merge(
-            { StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } },
-            { for k, v in { Bool = { "aws:MultiFactorAuthPresent" = "true" } } : k => v if t.require_mfa },
-          )
-        }
-      },
-      {
-        use = length(t.principal_arn_patterns) > 0
-        statement = {
-          Sid       = "PrincipalsByArn"
-          Effect    = "Allow"
-          Principal = { AWS = local.account_root_arn }
-          Action    = local.trust_actions
-          Condition = merge(
-            { ArnLike = { "aws:PrincipalArn" = t.principal_arn_patterns } },
-            { for k, v in { Null = { "sts:SourceIdentity" = "false" } } : k => v if t.require_source_identity },
-          )
-        }
-      },
-      {
-        use = t.account_iam_users
-        statement = {
-          Sid       = "IamUsersOfThisAccountNamingThemselves"
-          Effect    = "Allow"
-          Principal = { AWS = local.account_root_arn }
-          Action    = local.trust_actions
-          Condition = merge(
-            { StringEquals = { "sts:SourceIdentity" = "$${aws:username}" } },
-            { for k, v in { Bool = { "aws:MultiFactorAuthPresent" = "true" } } : k => v if t.require_mfa },
-          )
-        }
-      },
-      {
-        use = t.github_oidc != null
-        statement = {
-          Sid       = "GithubActionsEnvironment"
-          Effect    = "Allow"
-          Principal = { Federated = local.github_provider_arn }
-          Action    = "sts:AssumeRoleWithWebIdentity"
-          Condition = {
-            StringEquals = {
-              "${local.github_oidc_host}:aud" = "sts.amazonaws.com"
-              "${local.github_oidc_host}:sub" = try(t.github_oidc.subject, "")
-            }
-          }
-        }
-      },
-    ] : st.statement if st.use]
-  }) }
+  github_oidc_host = "token.actions.githubusercontent.com"
 }
 
 # GitHub's OIDC provider (one per account), only when the config asks (drift.github_oidc.create_provider);
 # otherwise it exists already and the drift role names it by ARN.
 resource "aws_iam_openid_connect_provider" "github" {
-  count = var.drift_trust.create_github_oidc_provider ? 1 : 0
+  count = var.create_github_oidc_provider ? 1 : 0
 
   url            = "https://${local.github_oidc_host}"
   client_id_list = ["sts.amazonaws.com"]
@@ -221,12 +117,12 @@ resource "aws_iam_role_policy_attachment" "guard" {
 ################################################################################
 
 resource "aws_iam_role" "operator" {
-  for_each = local.operators
+  for_each = var.operator_trust_policies
 
   name        = each.key
-  description = "ECS Exec operators of ${var.environment}: exec into ${join(", ", each.value.cluster_names)}"
+  description = "ECS Exec operators of ${var.environment}: exec into ${join(", ", local.operators[each.key].cluster_names)}"
 
-  assume_role_policy = local.trust_policies["operator/${each.key}"]
+  assume_role_policy = each.value
 
   tags = var.tags
 }
@@ -246,9 +142,9 @@ resource "aws_iam_role" "window" {
   name        = var.windows.role_name
   description = "Opens and closes ECS Exec windows in ${var.environment}"
 
-  # The operator roles (and windows.sweep_principals), by ARN: IAM refuses a trust policy naming a
-  # role that does not exist yet.
-  assume_role_policy = local.trust_policies["window"]
+  # Trusts the operator roles (and windows.sweep_principals) by ARN: IAM refuses a trust policy
+  # naming a role that does not exist yet.
+  assume_role_policy = var.window_trust_policy
 
   tags = var.tags
 
@@ -508,7 +404,7 @@ resource "aws_iam_role" "drift" {
   description = "Nightly ECS Exec drift check and fix in ${var.environment}"
 
   # Never the bare account root: named principals, GitHub Actions OIDC, or IAM users naming themselves.
-  assume_role_policy = local.trust_policies["drift"]
+  assume_role_policy = var.drift_trust_policy
 
   tags = var.tags
 

@@ -21,25 +21,18 @@ variable "clusters" {
 }
 
 variable "operators" {
-  description = <<-EOT
-    Operator roles: who may assume each and which clusters it may exec into (the role description;
-    its policy is attached by the caller). `trust`: principal_arns (named roles, source identity
-    required), user_arns (named IAM users, sts:SourceIdentity = their user name), principal_arn_patterns
-    (ArnLike aws:PrincipalArn), account_iam_users (the account root, bound to sts:SourceIdentity =
-    $${aws:username}), require_mfa (aws:MultiFactorAuthPresent on the IAM-user statements).
-  EOT
+  description = "Operator roles: their names and the clusters each may exec into (the role description; its policy is attached by the caller, its trust policy is operator_trust_policies[name])."
   type = list(object({
-    name = string
-    trust = optional(object({
-      principal_arns         = optional(list(string), [])
-      user_arns              = optional(list(string), [])
-      principal_arn_patterns = optional(list(string), [])
-      account_iam_users      = optional(bool, false)
-      require_mfa            = optional(bool, false)
-    }), { account_iam_users = true })
+    name          = string
     cluster_names = list(string)
   }))
   default = []
+}
+
+variable "operator_trust_policies" {
+  description = "Trust policy (JSON) of each operator role, by role name (one per entry of operators): who may assume it, every session naming its person (sts:SetSourceIdentity)."
+  type        = map(string)
+  default     = {}
 }
 
 variable "guard" {
@@ -60,14 +53,6 @@ variable "windows" {
     events_stream_name     = optional(string, "exec-windows")
     # SNS topic the dead-letter alarm notifies; null: a topic "<dead_letter_queue_name>-alarm" is created.
     alarm_topic_arn = optional(string)
-    # Who runs `exec-window sweep` (besides the operator roles), same shape as operators[].trust.
-    sweep_trust = optional(object({
-      principal_arns         = optional(list(string), [])
-      user_arns              = optional(list(string), [])
-      principal_arn_patterns = optional(list(string), [])
-      account_iam_users      = optional(bool, false)
-      require_mfa            = optional(bool, false)
-    }), {})
   })
 }
 
@@ -76,18 +61,20 @@ variable "drift_role_name" {
   type        = string
 }
 
-variable "drift_trust" {
-  description = "Who may assume the drift role: as operators[].trust (no source identity required of named principals), plus github_oidc (the OIDC sub claim) and whether this module creates GitHub's OIDC provider."
-  type = object({
-    principal_arns              = optional(list(string), [])
-    user_arns                   = optional(list(string), [])
-    principal_arn_patterns      = optional(list(string), [])
-    account_iam_users           = optional(bool, false)
-    require_mfa                 = optional(bool, false)
-    github_oidc                 = optional(object({ subject = string }))
-    create_github_oidc_provider = optional(bool, false)
-  })
-  default = { account_iam_users = true }
+variable "window_trust_policy" {
+  description = "Trust policy (JSON) of the exec-window role: the operator roles by ARN, and who runs `exec-window sweep`."
+  type        = string
+}
+
+variable "drift_trust_policy" {
+  description = "Trust policy (JSON) of the drift role: never the bare account root (named principals, GitHub Actions OIDC, or IAM users naming themselves)."
+  type        = string
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the IAM OIDC provider of GitHub Actions (one per account) that the drift role's trust policy names."
+  type        = bool
+  default     = false
 }
 
 variable "tags" {

@@ -1,4 +1,4 @@
-"""Table tests of the static IAM evaluator (reconciler/iam_eval.py)."""
+"""Table tests of the static IAM evaluator (iampolicy/)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.iam_eval import (
+from iampolicy import (
     Decision,
     PolicyParseError,
     Truth,
@@ -191,11 +191,11 @@ def test_conditional_explains_condition_keys() -> None:
         ({"StringEqualsIfExists": {"ecs:container-name": "app"}}, {"ecs:container-name": None}, Truth.TRUE),
         ({"StringEquals": {"ecs:container-name": "app"}}, {"ecs:container-name": None}, Truth.FALSE),
         ({"Null": {"ecs:container-name": "true"}}, {"ecs:container-name": None}, Truth.TRUE),
-        ({"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}, {"aws:tagkeys": ["a"]}, Truth.UNKNOWN),
+        ({"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}, {"aws:tagkeys": ["a"]}, Truth.TRUE),
         (
             {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}},
             {"aws:multifactorauthage": "1"},
-            Truth.UNKNOWN,
+            Truth.TRUE,
         ),
         # AND over blocks: one false decides
         (
