@@ -213,6 +213,12 @@ def drift_trust(drift: DriftSpec) -> Trust:
 SCP_TARGET_RE = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$")
 
 
+#: An exact IAM role or user ARN (paths allowed): ``aws:PrincipalArn`` of a role session is the role
+#: ARN, so an ``assumed-role`` ARN would never match (IAM User Guide, "AWS global condition context
+#: keys", aws:PrincipalArn). IAM names: letters, digits and ``+=,.@_-``, path segments with ``/``.
+DEPLOYER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]+$")
+
+
 class ScpSpec(_Strict):
     """The optional service control policy (``terraform/scp/<env>/``, applied in the organization's
     management account): what the guard policy cannot do, as it binds only the principals it is
@@ -257,12 +263,6 @@ class ScpSpec(_Strict):
                     "deployers with ArnNotLike aws:PrincipalArn, and a pattern would exempt every role it matches)"
                 )
         return v
-
-
-#: An exact IAM role or user ARN (paths allowed): ``aws:PrincipalArn`` of a role session is the role
-#: ARN, so an ``assumed-role`` ARN would never match (IAM User Guide, "AWS global condition context
-#: keys", aws:PrincipalArn). IAM names: letters, digits and ``+=,.@_-``, path segments with ``/``.
-DEPLOYER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]+$")
 
 
 def check_scp(scp: ScpSpec, *, account_id: str, partition: str) -> None:
