@@ -54,6 +54,9 @@ def searched_places(environ: Mapping[str, str] | None = None, cwd: Path | None =
         if environ.get(var):
             return f"${var}={environ[var]} (its config/)"
     here = (cwd or Path.cwd()).resolve()
+    root = project_root(environ, here)
+    if (root / "config").is_dir():
+        return f"{root / 'config'} (the nearest config/ from {here})"
     return f"config/ in {here} and its parents (none found; set --config-dir or --project-dir)"
 
 

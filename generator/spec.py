@@ -12,207 +12,42 @@ the exec-window commands can never disagree.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Annotated
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from generator.api_limits import ApiRateLimits
+from generator.spec_base import (  # noqa: F401 - re-exported: the model is generator.spec
+    ACCOUNT_ID,
+    BUCKET_RE,
+    CONTAINER_NAME,
+    ECS_NAME,
+    IAM_POLICY_NAME_MAX,
+    KMS_ALIAS_MAX,
+    KMS_KEY_ARN_RE,
+    LOG_GROUP_MAX,
+    LOG_GROUP_RE,
+    LOG_RETENTION_DAYS,
+    MAX_TAGS,
+    MAX_WINDOW_MINUTES,
+    PRINCIPAL_ARN_RE,
+    REGION,
+    ROLE_NAME,
+    TAG_RE,
+    BackendSpec,
+    ContainerInsights,
+    DeploymentController,
+    ExecMode,
+    _Strict,
+)
+from generator.spec_logging import (  # noqa: F401 - re-exported
+    ExecLoggingSpec,
+    KmsSpec,
+    ObjectLockMode,
+    ObjectLockSpec,
+    S3LoggingSpec,
+)
 from generator.spec_trust import DriftSpec, ScpSpec, check_principals, check_scp
-
-ACCOUNT_ID = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
-REGION = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
-# ECS cluster / service names: up to 255 letters, digits, hyphens, underscores.
-ECS_NAME = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
-# IAM role names: up to 64 of letters, digits and + = , . @ _ -
-ROLE_NAME = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")]
-KMS_KEY_ARN_RE = re.compile(
-    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/mrk-[0-9a-f]{32}$"
-)
-PRINCIPAL_ARN_RE = re.compile(
-    r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$"
-)
-LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_\-/.#]{1,512}$")
-# PutRetentionPolicy accepts only these values (days).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
-BUCKET_RE = re.compile(r"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-# ECS container names: up to 255 letters, digits, hyphens, underscores (also the ecs:container-name value).
-CONTAINER_NAME = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
-# AWS tags (ECS, IAM, KMS, Logs, S3 share these limits): key 1-128, value 0-256 characters of letters,
-# digits, spaces and _ . : / = + - @; keys starting with "aws:" are reserved; at most 50 per resource,
-# one of which is the clusters' own ecs-exec:exec-mode tag.
-TAG_RE = re.compile(r"^[\w .:/=+\-@]*$")
-MAX_TAGS = 49
-# The longest exec window: CloudTrail LookupEvents (the audit) holds 90 days of history.
-MAX_WINDOW_MINUTES = 90 * 24 * 60
-# Names AWS refuses past these lengths (IAM policy name, KMS alias name, CloudWatch log group name).
-IAM_POLICY_NAME_MAX, KMS_ALIAS_MAX, LOG_GROUP_MAX = 128, 256, 512
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class ExecMode(StrEnum):
-    """How ECS Exec may be on for a cluster's services.
-
-    - ``never``: ``enableExecuteCommand`` must always be false (exec windows are refused).
-    - ``windowed``: false except while an exec window (``exec-window open``) is open on the service.
-    - ``always``: must be true (refused for an environment marked ``production``).
-    """
-
-    NEVER = "never"
-    WINDOWED = "windowed"
-    ALWAYS = "always"
-
-
-class ContainerInsights(StrEnum):
-    """Value of the cluster ``containerInsights`` setting (ECS ``ClusterSetting``)."""
-
-    ENABLED = "enabled"
-    DISABLED = "disabled"
-    ENHANCED = "enhanced"
-
-
-class DeploymentController(StrEnum):
-    """ECS ``deploymentController.type``: only ``ECS`` accepts ``forceNewDeployment``."""
-
-    ECS = "ECS"
-    CODE_DEPLOY = "CODE_DEPLOY"
-    EXTERNAL = "EXTERNAL"
-
-
-class BackendSpec(_Strict):
-    """Terraform S3 backend of a real environment (ignored when ``AWS_ENDPOINT_URL`` is set)."""
-
-    bucket: str = Field(description="S3 bucket holding the state.")
-    key: str = Field(min_length=1, description="State object key, e.g. ecs-exec/stg/terraform.tfstate.")
-    region: REGION
-    dynamodb_table: str | None = Field(default=None, description="Optional lock table.")
-
-    @field_validator("bucket")
-    @classmethod
-    def _bucket(cls, v: str) -> str:
-        if not BUCKET_RE.match(v):
-            raise ValueError("must be a valid S3 bucket name")
-        return v
-
-
-class ObjectLockMode(StrEnum):
-    """S3 Object Lock retention mode (``GOVERNANCE``: users with ``s3:BypassGovernanceRetention`` may
-    still delete; ``COMPLIANCE``: nobody, not even the root user, until the retention ends)."""
-
-    GOVERNANCE = "GOVERNANCE"
-    COMPLIANCE = "COMPLIANCE"
-
-
-class ObjectLockSpec(_Strict):
-    """Default S3 Object Lock retention of every transcript version (turned on at bucket creation)."""
-
-    mode: ObjectLockMode = Field(description="GOVERNANCE or COMPLIANCE.")
-    days: int = Field(ge=1, le=36500, description="Retention of each version, in days.")
-
-
-class S3LoggingSpec(_Strict):
-    """Optional S3 copy of exec transcripts; one bucket per cluster: ``<bucket_prefix>-<cluster>``."""
-
-    bucket_prefix: str = Field(description="Bucket name prefix; the cluster name is appended.")
-    key_prefix: str = Field(default="ecs-exec/", description="Object key prefix, no leading slash.")
-    object_lock: ObjectLockSpec | None = Field(
-        default=None,
-        description=(
-            "Default Object Lock retention of the transcripts. S3 turns Object Lock on only when a bucket "
-            "is created: adding it to an existing bucket makes Terraform replace the bucket."
-        ),
-    )
-
-    @field_validator("bucket_prefix")
-    @classmethod
-    def _prefix(cls, v: str) -> str:
-        if not re.match(r"^[a-z0-9][a-z0-9.-]{1,40}$", v):
-            raise ValueError("must be lowercase letters, digits, dots and hyphens (at most 41 characters)")
-        return v
-
-    @field_validator("key_prefix")
-    @classmethod
-    def _key_prefix(cls, v: str) -> str:
-        if v.startswith("/"):
-            raise ValueError("must not start with '/' (S3 keys have no leading slash)")
-        if v and not v.endswith("/"):
-            v = v + "/"
-        return v
-
-
-class KmsSpec(_Strict):
-    """KMS key for session encryption and transcripts: an existing key ARN, or one created per cluster."""
-
-    key_arn: str | None = Field(
-        default=None,
-        description="Existing key ARN (never an alias or a bare key id). Absent: the generator creates a key per cluster.",
-    )
-    deletion_window_in_days: int = Field(default=30, ge=7, le=30)
-    key_administrators: list[ROLE_NAME] = Field(
-        default_factory=list,
-        description=(
-            "IAM role names that alone may kms:ScheduleKeyDeletion / kms:DisableKey the key created here "
-            "(denied to every other principal by the key policy). Empty: no such deny."
-        ),
-    )
-
-    @field_validator("key_arn")
-    @classmethod
-    def _arn(cls, v: str | None) -> str | None:
-        if v is not None and not KMS_KEY_ARN_RE.match(v):
-            raise ValueError(
-                "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id"
-            )
-        return v
-
-    @model_validator(mode="after")
-    def _administrators(self) -> KmsSpec:
-        if self.key_arn is not None and self.key_administrators:
-            raise ValueError(
-                "key_administrators: only for a key created here; the key policy of key_arn is not rendered"
-            )
-        return self
-
-
-class ExecLoggingSpec(_Strict):
-    """Where exec session transcripts go. Every cluster gets a log group of its own."""
-
-    log_group_prefix: str = Field(
-        default="/ecs-exec",
-        description="Exec log group of a cluster is <prefix>/<environment>/<cluster>.",
-    )
-    retention_in_days: int = Field(
-        default=365, description="CloudWatch Logs retention of the exec log group."
-    )
-    s3: S3LoggingSpec | None = None
-    kms: KmsSpec = Field(default_factory=KmsSpec)
-
-    @field_validator("log_group_prefix")
-    @classmethod
-    def _lg(cls, v: str) -> str:
-        if not LOG_GROUP_RE.match(v) or not v.startswith("/"):
-            raise ValueError("must start with '/' and use letters, digits and _ - / . #")
-        return v.rstrip("/")
-
-    @field_validator("retention_in_days")
-    @classmethod
-    def _retention(cls, v: int) -> int:
-        if v not in LOG_RETENTION_DAYS:
-            raise ValueError(
-                f"must be one of the CloudWatch Logs retention values {list(LOG_RETENTION_DAYS)}"
-            )
-        return v
 
 
 class OperatorSpec(_Strict):

@@ -14,7 +14,7 @@ from ecs_exec.cli.common import env_options, run_exit, subcommand_group
 
 @subcommand_group()
 def access() -> None:
-    """Who can walk around the ECS Exec controls (``access report``)."""
+    """Who can walk around the ECS Exec controls (access report)."""
 
 
 @access.command()
