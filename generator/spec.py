@@ -47,7 +47,7 @@ from generator.spec_logging import (  # noqa: F401 - re-exported
     ObjectLockSpec,
     S3LoggingSpec,
 )
-from generator.spec_trust import DriftSpec, ScpSpec, check_principals, check_scp
+from generator.spec_trust import DriftSpec, ScpSpec, check_trust_rules
 
 
 class OperatorSpec(_Strict):
@@ -350,25 +350,10 @@ class EnvironmentSpec(_Strict):
 
     def _trust_rules(self) -> None:
         """The root rule of :mod:`generator.spec_trust` on every principal list of the config."""
-        acct, part, prod = self.account_id, self.partition, self.production
-        for i, op in enumerate(self.access.operators):
-            check_principals(
-                f"access.operators[{i}].trusted_principals", op.trusted_principals,
-                account_id=acct, partition=part, production=prod, allow_empty=False,
-            )  # fmt: skip
-        check_principals(
-            "windows.sweep_principals", self.windows.sweep_principals,
-            account_id=acct, partition=part, production=prod,
-        )  # fmt: skip
-        check_scp(self.access.scp, account_id=acct, partition=part)
-        if self.access.scp.enabled and not self.access.scp.deployer_principals:
-            raise ValueError(
-                "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
-            )
-        drift = self.drift
-        check_principals(
-            "drift.trusted_principals", drift.trusted_principals, account_id=acct, partition=part, production=prod,
-            allow_empty=drift.github_oidc is not None,
+        check_trust_rules(
+            [op.trusted_principals for op in self.access.operators], self.windows.sweep_principals,
+            self.drift, self.access.scp, account_id=self.account_id, partition=self.partition,
+            production=self.production,
         )  # fmt: skip
 
     def _unique_roles(self) -> None:

@@ -296,3 +296,44 @@ def check_scp(scp: ScpSpec, *, account_id: str, partition: str) -> None:
                 f"{where}: {arn!r} is in {arn_partition}/{arn_account}, not the environment's "
                 f"{partition}/{account_id}"
             )
+
+
+def check_trust_rules(
+    operators: Sequence[Sequence[str]],
+    sweep_principals: Sequence[str],
+    drift: DriftSpec,
+    scp: ScpSpec,
+    *,
+    account_id: str,
+    partition: str,
+    production: bool,
+) -> None:
+    """The root rule (:func:`check_principals`) on every principal list of a config, and
+    :func:`check_scp`. ``operators``: each operator's ``trusted_principals``, in config order.
+
+    Raises:
+        ValueError: ``<yaml path>: ...`` naming the first offending entry.
+    """
+    acct, part = account_id, partition
+    for i, principals in enumerate(operators):
+        where = f"access.operators[{i}].trusted_principals"
+        check_principals(
+            where, principals, account_id=acct, partition=part, production=production, allow_empty=False
+        )
+    check_principals(
+        "windows.sweep_principals", sweep_principals, account_id=acct, partition=part, production=production
+    )
+    check_scp(scp, account_id=account_id, partition=partition)
+    if scp.enabled and not scp.deployer_principals:
+        raise ValueError(
+            "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
+        )
+    oidc = drift.github_oidc is not None
+    check_principals(
+        "drift.trusted_principals",
+        drift.trusted_principals,
+        account_id=acct,
+        partition=part,
+        production=production,
+        allow_empty=oidc,
+    )
