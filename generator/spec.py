@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from generator.api_limits import ApiRateLimits
 from generator.spec_base import (  # noqa: F401 - re-exported: the model is generator.spec
@@ -47,7 +47,7 @@ from generator.spec_logging import (  # noqa: F401 - re-exported
     ObjectLockSpec,
     S3LoggingSpec,
 )
-from generator.spec_trust import DriftSpec, ScpSpec, check_principals
+from generator.spec_trust import DriftSpec, ScpSpec, check_trust_rules
 
 
 class OperatorSpec(_Strict):
@@ -74,6 +74,15 @@ class OperatorSpec(_Strict):
     @classmethod
     def _principals(cls, v: list[str]) -> list[str]:
         return principal_arns(v)
+
+    @field_validator("clusters")
+    @classmethod
+    def _clusters(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError(
+                "name at least one cluster, or ['*'] for all (IAM refuses a statement with no resource)"
+            )
+        return v
 
 
 def principal_arns(v: list[str]) -> list[str]:
@@ -105,7 +114,7 @@ class AccessSpec(_Strict):
             "them. Empty: no such deny."
         ),
     )
-    require_mfa: bool = Field(
+    require_mfa: StrictBool = Field(
         default=False,
         description="IAM users assuming the operator and exec-window roles must have signed in with MFA (aws:MultiFactorAuthPresent).",
     )
@@ -180,7 +189,7 @@ class ServiceSpec(_Strict):
     task_role_name: ROLE_NAME = Field(
         description="Task role (not the execution role) that gets the exec policy."
     )
-    create_task_role: bool = Field(
+    create_task_role: StrictBool = Field(
         default=False, description="Render the task role itself (local/demo environments)."
     )
     deployment_controller: DeploymentController = DeploymentController.ECS
@@ -212,7 +221,7 @@ class ClusterSpec(_Strict):
     """One ECS cluster and its exec setup."""
 
     name: ECS_NAME
-    existing: bool = Field(default=False, description="Adopt an existing cluster with an import block.")
+    existing: StrictBool = Field(default=False, description="Adopt an existing cluster with an import block.")
     container_insights: ContainerInsights = ContainerInsights.ENABLED
     exec: ClusterExecSpec = Field(default_factory=ClusterExecSpec)
     services: list[ServiceSpec] = Field(default_factory=list)
@@ -233,7 +242,7 @@ class EnvironmentSpec(_Strict):
     environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")]
     region: REGION
     account_id: ACCOUNT_ID
-    production: bool = Field(
+    production: StrictBool = Field(
         default=False, description="Production: 'always' is refused, close stops tasks by default."
     )
     backend: BackendSpec | None = Field(default=None, description="S3 backend; absent means local state.")
@@ -341,23 +350,10 @@ class EnvironmentSpec(_Strict):
 
     def _trust_rules(self) -> None:
         """The root rule of :mod:`generator.spec_trust` on every principal list of the config."""
-        acct, prod = self.account_id, self.production
-        for i, op in enumerate(self.access.operators):
-            check_principals(
-                f"access.operators[{i}].trusted_principals", op.trusted_principals,
-                account_id=acct, production=prod, allow_empty=False,
-            )  # fmt: skip
-        check_principals(
-            "windows.sweep_principals", self.windows.sweep_principals, account_id=acct, production=prod
-        )
-        if self.access.scp.enabled and not self.access.scp.deployer_principals:
-            raise ValueError(
-                "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
-            )
-        drift = self.drift
-        check_principals(
-            "drift.trusted_principals", drift.trusted_principals, account_id=acct, production=prod,
-            allow_empty=drift.github_oidc is not None,
+        check_trust_rules(
+            [op.trusted_principals for op in self.access.operators], self.windows.sweep_principals,
+            self.drift, self.access.scp, account_id=self.account_id, partition=self.partition,
+            production=self.production,
         )  # fmt: skip
 
     def _unique_roles(self) -> None:
