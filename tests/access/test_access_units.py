@@ -112,14 +112,7 @@ def test_the_configured_roles_are_expected(iam: Any) -> None:
         "ecs-exec-window-local",
         _doc(_allow("ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/demo-app/*")),
     )
-    op_trust = _doc(
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
-            "Condition": {"Null": {"sts:SourceIdentity": "false"}},
-        }
-    )
+    op_trust = _bound_trust(f"arn:aws:iam::{ACCOUNT}:root")
     _role(
         iam,
         "ecs-exec-operator-local",
