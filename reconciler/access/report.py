@@ -1,7 +1,7 @@
 """The access report: principals with capabilities, expected or not, as JSON and as a table.
 
 JSON (``schema_version`` 1): ``{schema_version, command, environment, principals: [{name, arn,
-type, capabilities: [{capability, target, decision, expected}], expected}], notes}``; principals
+type, capabilities: [{capability, target, via, decision, expected}], expected}], notes}``; principals
 with no capability are left out. A managed role whose trust admits principals the account details
 cannot list (``*``, another account, this account's root without a condition naming who) is a
 row of its own, ``trust:<role>`` of type ``trust`` (:mod:`.trust`). Exit 3 when a principal is unexpected.
@@ -50,6 +50,7 @@ class PrincipalAccess:
                 {
                     "capability": c.kind,
                     "target": c.target,
+                    "via": c.via,
                     "decision": str(c.decision),
                     "expected": ok,
                 }
@@ -95,7 +96,7 @@ class AccessReport:
             }
             for kind in KINDS:
                 row[kind] = ", ".join(
-                    c.target + ("" if ok else "!")
+                    c.target + (f" (via {c.via})" if c.via else "") + ("" if ok else "!")
                     for c, ok in p.capabilities
                     if c.kind == kind
                 )

@@ -89,7 +89,11 @@ def test_an_open_trust_is_an_unexpected_row_and_exit_3(
         ({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, BOUND),
         (
             {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*"}},
+            {
+                "ArnLike": {
+                    "aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*"
+                }
+            },
         ),
         ({"AWS": f"arn:aws:iam::{ACCOUNT}:role/oncall"}, None),
         ({"AWS": "arn:aws:iam::999999999999:role/ci"}, None),
