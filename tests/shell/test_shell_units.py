@@ -334,7 +334,7 @@ def test_drift_an_open_twin_is_in_sync_an_expired_or_never_one_is_a_task_to_stop
     from reconciler.windows.plan import new_window
 
     window = new_window("demo-app", "api", now=NOW, minutes=15, actor_arn="arn:alice", reason="r")
-    twin = LiveTask("arn:twin", "ecs-exec:api", True, window.to_tags())
+    twin = LiveTask("arn:twin", "ecs-exec:api", True, tags=window.to_tags())
     plain = LiveTask("arn:plain", "service:api", True)
     state: Any = SimpleNamespace(name="demo-app", tasks=(twin, plain))
     assert _twin_findings(ExecMode.WINDOWED, state, NOW + timedelta(minutes=5), 60) == []
