@@ -67,15 +67,29 @@ def emit_table(
 def emit_csv(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None
 ) -> None:
-    """Write ``rows`` as CSV with a header line."""
+    """Write ``rows`` as CSV with a header line; rows end in ``\n``.
+
+    A cell holding CR or LF is quoted (RFC 4180): the ``csv`` module quotes only the characters of its
+    ``lineterminator``, so each row is written with ``\r\n`` and its end turned into ``\n`` (a bare CR
+    left unquoted would start a new row in most readers: a spoofed row, or a formula).
+    """
     import io
 
+    out: list[str] = []
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
+
+    def take() -> None:
+        out.append(buf.getvalue().removesuffix("\r\n") + "\n")
+        buf.seek(0)
+        buf.truncate()
+
     writer.writeheader()
+    take()
     for row in rows:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-    _write(buf.getvalue(), stream)
+        take()
+    _write("".join(out), stream)
 
 
 def envelope(

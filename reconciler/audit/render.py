@@ -6,6 +6,7 @@ The JSON document (``--output json``) is documented in the README (section "Audi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ecs_exec.clock import iso
@@ -17,6 +18,8 @@ from reconciler.audit.report import AuditReport
 SCHEMA_VERSION = 2
 #: First characters a spreadsheet reads as a formula (OWASP "CSV injection"), escaped with a leading ``'``.
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The start of the text or of a line in it (after CR / LF), followed by a formula start.
+_CSV_LINE_START = re.compile(r"(^|[\r\n])(?=[=+\-@\t\r])")
 TABLE_COLUMNS = (
     "time",
     "person",
@@ -102,9 +105,11 @@ def caller_text(caller: Caller | None) -> str:
 
 def csv_cell(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @`` (or tab / CR)
-    gets a leading ``'`` (OWASP, CSV injection); other values as they are."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
-        return "'" + value
+    gets a leading ``'`` (OWASP, CSV injection), and so does every line inside it that starts so (after
+    a CR or LF: a reader that splits lines would start a row there); other values as they are.
+    (The writer also quotes a cell holding CR or LF: ``ecs_exec.cli.output.emit_csv``.)"""
+    if isinstance(value, str):
+        return _CSV_LINE_START.sub(lambda m: m.group(1) + "'", value)
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +329,21 @@ def test_csv_cells_that_start_a_formula_are_escaped(
     table = _run(["audit", "--config", str(config_file)])
     stub.deactivate()
     assert " @SUM(1+1) " in table.stdout and "'@SUM" not in table.stdout  # only CSV is escaped
+
+
+@pytest.mark.parametrize("command", ["\r=2", "x\r\n=2+3", "x\n@SUM(1)", "\r\r-1", "a\r+1"])
+def test_csv_line_breaks_in_a_cell_start_no_formula_row(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path, command: str
+) -> None:
+    """A cell with CR or LF is quoted (one row when read back) and no line of the file starts a formula."""
+    hostile = execute_command(
+        iam_user("alice"), at="2026-11-30T09:30:00Z", session_id=SID_NONE, command=command
+    )
+    stub_cloudtrail(cli_factory, [page([hostile])], [])
+    result = _run(["audit", "--config", str(config_file), "--output", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert len(rows) == 2 and len(rows[1]) == len(CSV_COLUMNS)
+    cell = dict(zip(rows[0], rows[1], strict=True))["command"]
+    assert cell.replace("'", "") == command.replace("\r\n", "\n")  # click's runner turns CRLF into LF
+    assert not any(part.startswith(("=", "+", "-", "@")) for part in re.split("[\r\n]", cell))
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in result.stdout.splitlines())
