@@ -261,16 +261,18 @@ def show_header(
             lines.append(f"from:       {session.source_ip}")
     if ref.log_stream:
         lines.append(f"transcript: logs {ref.log_group} / {ref.log_stream}")
-        if len(ref.log_streams) > 1:
-            others = ", ".join(n for n in ref.log_streams if n != ref.log_stream)
-            lines.append(
-                f"warning:    transcript-late-write: other streams named after the session: {others}"
-            )
     elif ref.s3_key:
         version = f" (version {ref.s3_version_id})" if ref.s3_version_id not in (None, "null") else ""
         lines.append(f"transcript: s3://{ref.s3_bucket}/{ref.s3_key}{version}")
     else:
         lines.append("transcript: none found")
+    others = [n for n in ref.log_streams if n != ref.log_stream]
+    if others:
+        # Only the stream named exactly after the session is its transcript; these are never printed.
+        lines.append(
+            f"warning:    transcript-late-write: other streams named after the session (not printed): "
+            f"{', '.join(others)}"
+        )
     if ref.s3_key and ref.overwritten:
         what = f"{ref.s3_versions} version(s)" + (" and a delete marker" if ref.s3_delete_marker else "")
         shown = "the text below is the log stream" if ref.log_stream else "printing the FIRST version"

@@ -149,6 +149,22 @@ def test_show_without_transcript_is_a_finding(
     assert "missing" in result.stderr
 
 
+def test_show_never_prints_a_suffixed_stream_as_the_transcript(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    put_stream(spec, "payments", f"{SID_NONE}-replay", ["$ harmless"])
+    stub_cloudtrail(
+        cli_factory, [page([execute_command(iam_user(), at="2026-11-30T09:00:00Z", session_id=SID_NONE)])], []
+    )
+    result = _run(["audit", "show", SID_NONE, "--config", str(config_file)])
+    assert result.exit_code == 3
+    assert "# transcript: none found" in result.stdout and "harmless" not in result.stdout
+    assert (
+        f"transcript-late-write: other streams named after the session (not printed): {SID_NONE}-replay"
+        in (result.stdout)
+    )
+
+
 def test_show_unknown_session_is_exit_4(cli_factory: ClientFactory, config_file: Path) -> None:
     stub_cloudtrail(cli_factory, [page([])], [])
     result = _run(["audit", "show", SID_NONE, "--config", str(config_file)])
