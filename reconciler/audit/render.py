@@ -248,7 +248,8 @@ def show_header(
         if ident.type == "AssumedRole":
             real = caller_text(caller)
             if caller is not None and caller.arn and caller.arn != real:
-                real += f" ({caller.arn}, {caller.event_id or 'own keys'})"
+                issued = caller.event_id or ("its SSO session name" if caller.sso else "own keys")
+                real += f" ({caller.arn}, {issued})"
             lines.append(f"caller:     {real}")
         lines.append(f"when:       {iso(session.event_time)} (UTC, session start)")
         where = f"cluster {session.cluster} task {session.task}"
