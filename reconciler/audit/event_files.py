@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,6 +48,9 @@ DIGEST_FOLDER = "CloudTrail-Digest"
 #: The event names the audit uses (the same two ``LookupEvents`` queries).
 EVENT_NAMES = (EXECUTE_COMMAND, START_SESSION)
 _GZIP_MAGIC = b"\x1f\x8b"
+#: The most a gzipped file may decompress to (bytes; 2 GiB). A trail's log file (one per ~5 minutes) is a
+#: few MB; a file that inflates beyond this is refused (exit 4) instead of filling the memory.
+MAX_DECOMPRESSED_BYTES = 2 * 1024**3
 
 
 class EventFileError(InvalidValueError):
@@ -126,11 +130,24 @@ def _read_bytes(name: str, stdin: BinaryIO | None) -> bytes:
     except OSError as exc:
         raise EventFileError(name, f"cannot read: {exc.strerror or exc}") from None
     if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise EventFileError(name, f"not a valid gzip file: {exc}") from None
+        return _gunzip(name, data)
     return data
+
+
+def _gunzip(name: str, data: bytes) -> bytes:
+    """``data`` decompressed, at most :data:`MAX_DECOMPRESSED_BYTES` (read in a stream: a gzip bomb is
+    refused without being inflated in full). Raises :class:`EventFileError` (bad gzip, too large)."""
+    limit = MAX_DECOMPRESSED_BYTES
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise EventFileError(name, f"not a valid gzip file: {exc}") from None
+    if len(out) > limit:
+        raise EventFileError(
+            name, f"decompresses to more than {limit} bytes (the limit for one file): not read, a gzip bomb?"
+        )
+    return out
 
 
 def records_of(document: Any, name: str) -> Iterator[dict[str, Any] | str]:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from audit_records import assumed_role, execute_command, iam_user, lookup_event, page, start_session
 
+from reconciler.audit import event_files
 from reconciler.audit.event_files import EventFileError, expand, load_event_files
 
 ACCOUNT = "123456789012"
@@ -174,3 +175,23 @@ def test_a_bad_file_after_good_ones_still_fails(tmp_path: Path) -> None:
 def test_bad_stdin_is_named_stdin() -> None:
     with pytest.raises(EventFileError, match=r"^--events-file: stdin: not JSON"):
         _load("-", stdin=io.BytesIO(b"nope"))
+
+
+@pytest.mark.parametrize("stdin", [False, True])
+def test_a_gzip_bomb_is_refused_without_inflating_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdin: bool
+) -> None:
+    monkeypatch.setattr(event_files, "MAX_DECOMPRESSED_BYTES", 1024 * 1024)
+    # Valid JSON of the trail shape, 8 MiB inflated, a few KB on disk.
+    bomb = gzip.compress(b'{"Records": [], "pad": "' + b"a" * (8 * 1024 * 1024) + b'"}')
+    assert len(bomb) < 64 * 1024
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(bomb)
+    with pytest.raises(EventFileError) as err:
+        _load("-", stdin=io.BytesIO(bomb)) if stdin else _load(path)
+    name = "stdin" if stdin else str(path)
+    assert str(err.value).startswith(f"--events-file: {name}: decompresses to more than 1048576 bytes")
+    assert err.value.exit_code == 4 and "\n" not in str(err.value)
+    small = gzip.compress(_trail([execute_command(iam_user())]))
+    (tmp_path / "bomb.json.gz").write_bytes(small)  # under the limit: read as before
+    assert len(_load(path).records) == 1
