@@ -47,11 +47,30 @@ def emit_json(data: Any, stream: IO[str] | None = None) -> None:
     _write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", stream)
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every non-printable character (``str.isprintable``: control, format such as bidi
+    overrides, separators other than space) written as an escape (``\\n``, ``\\x1b``, ``\\u202e``),
+    so a table cell never breaks its row or moves the cursor (values such as commands are chosen by
+    callers: a ``\\n`` in one would print a spoofed row)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c
+        if c.isprintable()
+        else _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        for c in text
+    )
+
+
 def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """Plain fixed-width table with a header; empty cells for missing keys."""
+    """Plain fixed-width table with a header; empty cells for missing keys; non-printable characters
+    escaped (:func:`visible`)."""
     cells = [[str(c).upper() for c in columns]]
     for row in rows:
-        cells.append(["" if row.get(c) is None else str(row.get(c)) for c in columns])
+        cells.append(["" if row.get(c) is None else visible(str(row.get(c))) for c in columns])
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(v.ljust(widths[i]) for i, v in enumerate(r)).rstrip() for r in cells]
     return "\n".join(lines) + "\n"

@@ -363,3 +363,21 @@ def test_csv_line_breaks_in_a_cell_start_no_formula_row(
     assert cell.replace("'", "") == command.replace("\r\n", "\n")  # click's runner turns CRLF into LF
     assert not any(part.startswith(("=", "+", "-", "@")) for part in re.split("[\r\n]", cell))
     assert not any(line.startswith(("=", "+", "-", "@")) for line in result.stdout.splitlines())
+
+
+def test_table_cells_show_control_characters_escaped(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    """A newline or tab in a caller-chosen value cannot print a spoofed row in the table."""
+    fake = "2026-11-30T09:00:00Z  alice  alice  payments  x  app  ecs-execute-command-1  found"
+    hostile = execute_command(
+        assumed_role(session="x", source_identity="eve\t\x1b[2K\u202e\n" + fake),
+        at="2026-11-30T09:30:00Z",
+        session_id=SID_NONE,
+    )
+    stub_cloudtrail(cli_factory, [page([hostile])], [])
+    result = _run(["audit", "--config", str(config_file)])
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("TIME")  # the header and one row, nothing spoofed
+    assert "eve\\t\\x1b[2K\\u202e" in lines[1]
+    assert all(c.isprintable() for c in result.stdout.replace("\n", ""))
