@@ -124,6 +124,9 @@ def seed_services(
                         serviceName=svc.name,
                         taskDefinition=task_definition,
                         desiredCount=tasks_per_service,
+                        # the launch type of the tasks it starts (moto's default is EC2, on which RunTask
+                        # needs container instances): `ecs-exec shell --mode twin` copies it
+                        launchType="FARGATE",
                         deploymentController={"type": svc.deployment_controller.value},
                     )
                 else:

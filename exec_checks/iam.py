@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exec_checks.managed import aws_managed_document
 from exec_checks.model import Block, TfModel
 from exec_checks.outputs import resolve_module_outputs
 from exec_checks.policy import (
@@ -23,6 +24,7 @@ from exec_checks.policy import (
     resource_matches,
 )
 from exec_checks.values import REFERENCE_RE, as_list, blocks, is_unknown, unrendered_jsonencode
+from exec_checks.written import as_written
 
 #: A role's identity: (root module folder, role name or ``@<address>``).
 RoleKey = tuple[str, str]
@@ -53,7 +55,9 @@ def read_policy(model: TfModel, block: Block, value: object, label: str) -> Poli
     if isinstance(value, str) and REFERENCE_RE.fullmatch(value.strip().removeprefix("${").removesuffix("}")):
         docs = [t for t in model.targets(block, label) if t.type == "aws_iam_policy_document"]
         return data_source_document(model, docs[0]) if len(docs) == 1 else PolicyDocument((), unknown=True)
-    return _literal_document(resolve_module_outputs(model, block, unrendered_jsonencode(value)), resolve)
+    return as_written(
+        _literal_document(resolve_module_outputs(model, block, unrendered_jsonencode(value)), resolve), block
+    )
 
 
 def _literal_document(value: object, resolve: Resolver) -> PolicyDocument:
@@ -168,7 +172,16 @@ def documents_of_role(model: TfModel, key: RoleKey) -> tuple[list[PolicyDocument
         if key in _role_keys(model, att, "role") and not [
             t for t in model.targets(att, "policy_arn") if t.type == "aws_iam_policy"
         ]:
-            complete = False
+            managed = aws_managed_document(att.attr("policy_arn"))
+            if managed is None:
+                complete = False
+            else:
+                docs.append(managed)
+    for role in model.of_type("aws_iam_role"):  # managed_policy_arns given as literal AWS managed ARNs
+        if role.kind == "resource" and role_key(role) == key:
+            docs += [
+                d for d in map(aws_managed_document, as_list(role.config.get("managed_policy_arns"))) if d
+            ]
     return docs, complete and not any(d.unknown for d in docs)
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from checkov.common.models.enums import CheckResult
 
 from exec_checks.base import worst
 from exec_checks.ecs import cluster_exec_config
 from exec_checks.iam import PolicyHolder, any_allows, documents_of_role, roles_of, target_hit
 from exec_checks.model import TfModel
-from exec_checks.policy import PolicyDocument, canonical, resource_matches
+from exec_checks.policy import PolicyDocument, Statement, canonical, resource_matches
 from exec_checks.values import Unknown, is_unknown
 
 EXEC = "ecs:ExecuteCommand"
 START_SESSION = "ssm:StartSession"
 KMS_DATA_KEY = "kms:GenerateDataKey"
+VIA_SERVICE = "kms:viaservice"
 #: Condition key holding the cluster's ARN (Amazon ECS condition keys:
 #: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
 CLUSTER_KEY = "ecs:cluster"
@@ -101,6 +104,28 @@ def _principal_documents(model: TfModel, holder: PolicyHolder) -> list[tuple[lis
     return out
 
 
+def direct_call(doc: PolicyDocument) -> PolicyDocument:
+    """``doc`` as it applies to a KMS request the caller makes itself (the session-manager-plugin
+    calls ``kms:GenerateDataKey`` directly): a statement requiring ``kms:ViaService`` with a positive
+    operator (no ``IfExists``) never applies, as the key is absent from such a request (AWS KMS
+    condition keys, kms:ViaService,
+    https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service;
+    IAM condition operators: a missing key does not match)."""
+
+    def via_service_only(st: Statement) -> bool:
+        return any(
+            c.key.lower() == VIA_SERVICE
+            and not c.operator.endswith("IfExists")
+            and "Not" not in c.base_operator
+            and c.base_operator != "Null"
+            for c in st.conditions or ()
+        )
+
+    if doc.unknown or not any(via_service_only(st) for st in doc.statements):
+        return doc
+    return replace(doc, statements=tuple(st for st in doc.statements if not via_service_only(st)))
+
+
 def exec_kms_data_key(model: TfModel, holder: PolicyHolder) -> list[CheckResult]:
     """Per KMS-keyed cluster of the same root into whose tasks ``holder`` allows ``ecs:ExecuteCommand``
     and per principal the policy is on: PASSED when that principal may ``kms:GenerateDataKey`` on
@@ -121,11 +146,13 @@ def exec_kms_data_key(model: TfModel, holder: PolicyHolder) -> list[CheckResult]
         if not isinstance(name, str) or is_unknown(name) or isinstance(key, Unknown):
             results.append(CheckResult.UNKNOWN)
             continue
-        reaches = doc.allows(EXEC, f"ecs:task/{name}/any-task")
+        # into its tasks, or on the cluster only (``aws_ecs_cluster.x.arn``; ECSX_015 warns of the task)
+        on_tasks = doc.allows(EXEC, f"ecs:task/{name}/any-task")
+        reaches = True if on_tasks or doc.allows(EXEC, f"ecs:cluster/{name}") else on_tasks
         if reaches is False:
             continue
         for docs, complete in _principal_documents(model, holder):
-            granted = any_allows(docs, KMS_DATA_KEY, canonical(key))
+            granted = any_allows([direct_call(d) for d in docs], KMS_DATA_KEY, canonical(key))
             if reaches is None or granted is None or (granted is False and not complete):
                 results.append(CheckResult.UNKNOWN)
             else:

@@ -116,7 +116,7 @@ class PolicyDocument:
             applies = st.matches_action(action)
             if applies is False:
                 continue
-            hit = _covers(st, target)
+            hit = covers(st, target)
             if st.effect == "Deny":
                 if applies and hit:
                     return False
@@ -136,7 +136,8 @@ class PolicyDocument:
         return any(self.allowing(a) for a in actions)
 
 
-def _covers(st: Statement, target: str) -> bool | None:
+def covers(st: Statement, target: str) -> bool | None:
+    """Does the statement's ``Resource`` (or ``NotResource``) cover canonical ``target``? None when unknown."""
     results = [None if r is None else resource_matches(r, target) for r in st.resources]
     hit: bool | None = True if True in results else None if None in results else False
     if st.not_resource:

@@ -37,27 +37,29 @@ log = logging.getLogger("exec_checks")
 
 
 def scan(
-    paths: Sequence[Path],
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
-    skip_file: Path | None = DEFAULT_SKIP_FILE,
+    skip_file: str | os.PathLike[str] | None = DEFAULT_SKIP_FILE,
     our_checks_only: bool = False,
 ) -> ScanReport:
     """Scan Terraform directories (or ``.tf`` files) with checkov's built-ins and our ``ECSX_`` checks.
 
-    ``skip_file`` None: no skips. ``our_checks_only``: run only this pack's checks.
+    ``paths``: directories or files as ``Path``, ``str`` or any path-like (one, or a sequence).
+    ``skip_file`` (a path, ``str`` too) None: no skips. ``our_checks_only``: run only this pack's checks.
     Raises :class:`InvalidValueError` (exit 4) for a missing path or skip file,
     :class:`ConfigError` (exit 4) for an HCL syntax error (naming the file and line) or a bad skip
     file, :class:`~ecs_exec.errors.MissingExtraError` (exit 4) when checkov (the ``[check]`` extra) is
     not installed, :class:`OperatorError` when one of our checks crashed (a bug: never silently passed).
     """
     require_checkov()
-    for path in paths:
+    folders = [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]
+    for path in folders:
         if not path.exists():
             raise InvalidValueError(f"{path}: no such file or directory")
         _require_terraform(path)
-    skips = _skips(skip_file)
+    skips = _skips(None if skip_file is None else Path(skip_file))
     records: list[Any] = []
-    for path in paths:
+    for path in folders:
         records += _run_checkov(path, our_checks_only)
     return _report(records, skips)
 

@@ -48,7 +48,7 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _dynamic_blocks(conf: dict[str, Any], key: str) -> list[dict[str, Any]]:
+def _dynamic_blocks(conf: dict[str, Any], key: str, expand: bool = True) -> list[dict[str, Any]]:
     """The raw ``dynamic "<key>"`` blocks of ``conf`` as checkov keeps them under ``dynamic``
     (its content, rendered where checkov could, or still holding the iterator references)."""
     out: list[dict[str, Any]] = []
@@ -61,8 +61,39 @@ def _dynamic_blocks(conf: dict[str, Any], key: str) -> list[dict[str, Any]]:
         if not isinstance(element, dict) or key not in element:
             continue
         for item in _dicts(element[key]):
-            out += _dicts(item["content"]) if "content" in item else [item]
+            content = _dicts(item["content"]) if "content" in item else [item]
+            out += _expanded(content, item, key) if expand else content
     return out
+
+
+def _expanded(content: list[dict[str, Any]], item: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """One copy of ``content`` per element of a ``for_each`` checkov rendered to a literal list, set
+    or map, with ``<iterator>.value`` / ``<iterator>.key`` replaced (Terraform "dynamic blocks": the
+    iterator is named by ``iterator`` or else by the block's label); ``content`` as is otherwise."""
+    for_each = unwrap(item.get("for_each"))
+    name = unwrap(item.get("iterator")) or key
+    if isinstance(for_each, set | frozenset | list) and all(isinstance(e, str | int) for e in for_each):
+        pairs = [(e, e) for e in sorted(for_each, key=str)]
+    elif isinstance(for_each, dict) and all(isinstance(v, str | int) for v in for_each.values()):
+        pairs = list(for_each.items())
+    else:
+        return content
+    if not pairs or not isinstance(name, str):
+        return content
+
+    def put(value: Any, k: Any, v: Any) -> Any:
+        if isinstance(value, str):
+            whole = {f"{name}.key": k, f"{name}.value": v, f"${{{name}.key}}": k, f"${{{name}.value}}": v}
+            if value in whole:
+                return whole[value]
+            return value.replace(f"${{{name}.key}}", str(k)).replace(f"${{{name}.value}}", str(v))
+        if isinstance(value, list):
+            return [put(x, k, v) for x in value]
+        if isinstance(value, dict):
+            return {kk: put(x, k, v) for kk, x in value.items()}
+        return value
+
+    return [put(block, k, v) for k, v in pairs for block in content]
 
 
 def _mark_iterators(value: Any) -> Any:
@@ -82,13 +113,15 @@ def blocks(conf: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
 
     ``dynamic "<key>"`` blocks count too (Terraform renders them into ``key`` blocks): checkov keeps
     them under ``dynamic`` in the graph, and merges them into ``key`` in place for resource checks
-    (dropped here, so none is seen twice). A value of their content that still refers to the
+    (dropped here, so none is seen twice). A ``for_each`` checkov rendered to a literal collection
+    is expanded here (one block per element). A value of their content that still refers to the
     iterator (the ``for_each`` was not known to checkov) reads as unknown (:data:`DYNAMIC_UNKNOWN`).
     """
     if not conf:
         return []
+    raw = _dynamic_blocks(conf, key, expand=False)
     dynamic = _dynamic_blocks(conf, key)
-    static = [b for b in _dicts(conf.get(key)) if not any(b is d or b == d for d in dynamic)]
+    static = [b for b in _dicts(conf.get(key)) if not any(b is d or b == d for d in raw + dynamic)]
     return static + [_mark_iterators(d) for d in dynamic]
 
 

@@ -178,6 +178,21 @@ WINDOW_ROLE_STATEMENTS = (
     Statement("FindWindowEventsStream", ("logs:DescribeLogStreams",), "exec_log_groups"),
     # Writes only to the window-events stream of each exec log group, never into a transcript.
     Statement("WriteWindowEventsOnly", ("logs:CreateLogStream", "logs:PutLogEvents"), "window_event_streams"),
+    # ---- `ecs-exec shell` (reconciler.windows.SHELL_PERMISSIONS) ----
+    # The fast preflight's target and the transcript's destinations (executeCommandConfiguration).
+    Statement("ReadEnvironmentClusters", ("ecs:DescribeClusters",), "env_ecs_resources"),
+    # Neither action supports resource-level permissions (Service Authorization Reference for Amazon
+    # ECS and for AWS Systems Manager): the containers to pick from, and other active exec sessions.
+    Statement(
+        "ReadTaskDefinitionsAndSessions", ("ecs:DescribeTaskDefinition", "ssm:DescribeSessions"), "any"
+    ),
+    # Twin mode: RunTask only the task-definition families of the windowed clusters' configured
+    # services, only into those clusters; the task carries the window tags (ecs:CreateAction RunTask,
+    # window tag keys only), and the only roles it may pass are those services' task and execution
+    # roles (iam:PassedToService ecs-tasks): a taskRoleArn override naming any other role is refused.
+    Statement("RunTwinTasks", ("ecs:RunTask",), "twin_task_definitions", "in_windowed_clusters"),
+    Statement("TagTwinTasksAtLaunch", ("ecs:TagResource",), "windowed_tasks", "twin_launch_tags"),
+    Statement("PassTwinTaskRoles", ("iam:PassRole",), "twin_pass_roles", "passed_to_ecs_tasks"),
 )
 WINDOW_ROLE_ACTIONS = _actions(WINDOW_ROLE_STATEMENTS)
 
@@ -187,7 +202,12 @@ WINDOW_ROLE_ACTIONS = _actions(WINDOW_ROLE_STATEMENTS)
 SCHEDULER_ROLE_ECS_ACTIONS = ("ecs:UpdateService",)
 #: On the dead-letter queue.
 SCHEDULER_ROLE_SQS_ACTIONS = ("sqs:SendMessage",)
-SCHEDULER_ROLE_ACTIONS = frozenset(SCHEDULER_ROLE_ECS_ACTIONS + SCHEDULER_ROLE_SQS_ACTIONS)
+#: A twin's stop schedule (``ecs-exec shell --mode twin``): only tasks tagged ``ecs-exec:window-id``.
+SCHEDULER_ROLE_TWIN_ACTIONS = ("ecs:StopTask",)
+SCHEDULER_TWIN_TAG_KEY = "ecs-exec:window-id"
+SCHEDULER_ROLE_ACTIONS = frozenset(
+    SCHEDULER_ROLE_ECS_ACTIONS + SCHEDULER_ROLE_SQS_ACTIONS + SCHEDULER_ROLE_TWIN_ACTIONS
+)
 
 # ---- nightly drift job ----
 
@@ -238,14 +258,36 @@ SCOPES = frozenset(
         "always_services",
         "window_services",
         "window_tasks",
+        "twin_task_definitions",
+        "windowed_tasks",
+        "twin_pass_roles",
     }
 )
 #: Scopes that are empty when no cluster is in the exec mode they cover: a statement on one of them
 #: is rendered only when its list is not empty (IAM refuses a statement without a resource).
 OPTIONAL_SCOPES = frozenset(
-    {"windowed_services", "never_services", "always_services", "window_services", "window_tasks"}
+    {
+        "windowed_services",
+        "never_services",
+        "always_services",
+        "window_services",
+        "window_tasks",
+        "twin_task_definitions",
+        "windowed_tasks",
+        "twin_pass_roles",
+    }
 )
-CONDITIONS = frozenset({"in_env_clusters", "passed_to_scheduler", "exec_off", "window_tag_keys"})
+CONDITIONS = frozenset(
+    {
+        "in_env_clusters",
+        "passed_to_scheduler",
+        "exec_off",
+        "window_tag_keys",
+        "in_windowed_clusters",
+        "twin_launch_tags",
+        "passed_to_ecs_tasks",
+    }
+)
 #: The prefix of every exec-window tag key (``reconciler.window_tags.TAG_PREFIX``): the only tag
 #: keys the window and drift roles may set or remove (``aws:TagKeys``).
 WINDOW_TAG_KEY_PATTERN = "ecs-exec:window-*"

@@ -187,6 +187,21 @@ class ServiceSpec(_Strict):
     containers: list[CONTAINER_NAME] = Field(
         default_factory=lambda: ["app"], description="Container names in the task definition."
     )
+    task_definition_family: ECS_NAME | None = Field(
+        default=None,
+        description="Task-definition family of the service (default: the service name): the exec-window "
+        "role may RunTask only these families (`ecs-exec shell --mode twin`).",
+    )
+    execution_role_name: ROLE_NAME | None = Field(
+        default=None,
+        description="The task definition's execution role, when it has one: the exec-window role may "
+        "pass it (with the task role) to ECS for a twin task.",
+    )
+
+    @property
+    def family(self) -> str:
+        """The task-definition family a twin of this service runs (``task_definition_family`` or the name)."""
+        return self.task_definition_family or self.name
 
 
 class ClusterExecSpec(_Strict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from ecs_exec import DISTRIBUTION
-from ecs_exec.cli import access, audit, check, drift, preflight, render, terraform, window
+from ecs_exec.cli import access, audit, check, drift, preflight, render, shell, terraform, window
 from ecs_exec.cli.common import OperatorGroup, setup_logging
 
 EPILOG = """Exit codes: 0 ok / in sync, 1 unexpected error, 2 usage error, 3 drift or policy
@@ -36,6 +36,8 @@ main.add_command(window.window)
 main.add_command(audit.audit)
 main.add_command(preflight.preflight)
 main.add_command(access.access)
+main.add_command(shell.shell)
+window.window.add_command(shell.shell)  # also `exec-window shell` / `ecs-exec window shell`
 
 
 @click.group(
@@ -47,5 +49,5 @@ main.add_command(access.access)
 @click.version_option(package_name=DISTRIBUTION, prog_name="exec-window")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 def exec_window_main(verbose: bool) -> None:
-    """Time-boxed ECS Exec windows (same as `ecs-exec window ...`): open, extend, close, list, sweep."""
+    """Time-boxed ECS Exec windows (same as `ecs-exec window ...`): open, extend, close, list, sweep, shell."""
     setup_logging(verbose)

@@ -1,5 +1,7 @@
 """Rule 10 (guards): a policy that denies turning ECS Exec on denies it on all six actions that take
-``ecs:enable-execute-command``, and tests the String-typed key with a String operator."""
+``ecs:enable-execute-command``, on the resources they are authorized on, for every request with the
+key ``"true"`` (a String operator, case-sensitive value, no narrowing condition): see
+:mod:`exec_checks.guard`."""
 
 from __future__ import annotations
 
@@ -14,13 +16,19 @@ from exec_checks.model import Block, TfModel
 
 class ExecGuardComplete(ExecGraphCheck):
     check_id = "ECSX_019"
-    message = "Exec guard leaves a door open: denies only some exec-enabling ECS actions, or tests ecs:enable-execute-command with a non-String operator"
+    message = 'Exec guard leaves a door open: denies only some exec-enabling ECS actions or resources, narrows the Deny with another condition, or tests ecs:enable-execute-command with a non-String operator or a value that never matches "true"'
     hint = (
         "Deny ecs:CreateService, ecs:UpdateService, ecs:RunTask, ecs:StartTask, ecs:CreateDaemon and "
         'ecs:UpdateDaemon together, with { StringEquals = { "ecs:enable-execute-command" = "true" } } '
-        "(the key is a String: not Bool / BoolIfExists)."
+        '(the key is a String: not Bool / BoolIfExists; StringEquals is case-sensitive: "true", not "True"), '
+        'on Resource = "*", with no other condition than an exemption such as ArnNotLike aws:PrincipalArn.'
     )
-    reports_on = ("aws_iam_policy", "aws_organizations_policy", "aws_iam_policy_document")
+    reports_on = (
+        "aws_iam_policy",
+        "aws_organizations_policy",
+        "aws_iam_group_policy",
+        "aws_iam_policy_document",
+    )
     check_category = CheckCategories.IAM
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
@@ -32,9 +40,7 @@ class ExecGuardComplete(ExecGraphCheck):
                 yield guard.block, CheckResult.FAILED
                 continue
             results = set(denied(doc).values())
-            if results == {False}:
-                continue  # conditioned on the key, but denies nothing when it is "true": not a guard
-            if True in results and False in results:
+            if False in results:  # a door open (or all of them: the key never "true", a narrowed Deny)
                 yield guard.block, CheckResult.FAILED
             elif results == {True}:
                 yield guard.block, CheckResult.PASSED

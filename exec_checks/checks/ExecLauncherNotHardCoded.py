@@ -13,7 +13,7 @@ from exec_checks.launch import launcher_exec_flags
 
 class ExecLauncherNotHardCoded(ExecResourceCheck):
     check_id = "ECSX_018"
-    message = "Task launcher (EventBridge target, Scheduler schedule, Pipe, Step Functions, Batch) starts tasks with ECS Exec hard-coded on"
+    message = "Task launcher (EventBridge target, Scheduler schedule or universal ECS target, Pipe, Step Functions ECS task state, Batch) starts tasks with ECS Exec hard-coded on"
     hint = (
         "Remove enable_execute_command / EnableExecuteCommand / enableExecuteCommand from the launcher "
         '(or set it false): exec is opened for a bounded time by "exec-window open", never by the code that starts tasks.'

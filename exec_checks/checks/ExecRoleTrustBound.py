@@ -1,4 +1,5 @@
-"""Rule 11 (identity): a role that may ``ecs:ExecuteCommand`` or turn exec on trusts the account root
+"""Rule 11 (identity): a role that may ``ecs:ExecuteCommand`` or turn exec on (AWS's AdministratorAccess and
+PowerUserAccess count) trusts the account root
 or ``*`` only with a condition naming who may assume it (``aws:PrincipalArn``, or
 ``sts:SourceIdentity`` bound to a policy variable); ``Null sts:SourceIdentity`` alone lets anyone
 allowed ``sts:AssumeRole`` in, under any name they choose."""
@@ -17,10 +18,11 @@ from exec_checks.trust import hands_out_exec, trust_bound
 
 class ExecRoleTrustBound(ExecGraphCheck):
     check_id = "ECSX_023"
-    message = "Role that hands out ECS Exec trusts the account root or * without binding the caller (aws:PrincipalArn or sts:SourceIdentity = a policy variable)"
+    message = "Role that hands out ECS Exec trusts the account root or * without binding the caller (aws:PrincipalArn or sts:SourceIdentity = a policy variable), or GitHub OIDC without a sub naming an owner"
     hint = (
         'Name the principals (Principal = { AWS = [<role or user ARNs>] }), or add ArnLike = { "aws:PrincipalArn" = [...] }, '
-        'or StringEquals = { "sts:SourceIdentity" = "$${aws:username}" }; Null sts:SourceIdentity alone does not bind anyone.'
+        'or StringEquals = { "sts:SourceIdentity" = "$${aws:username}" }; Null sts:SourceIdentity alone does not bind anyone. '
+        'GitHub OIDC: StringLike = { "token.actions.githubusercontent.com:sub" = "repo:<owner>/<repo>:*" }.'
     )
     reports_on = ("aws_iam_role",)
     check_category = CheckCategories.IAM

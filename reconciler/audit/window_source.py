@@ -2,8 +2,10 @@
 
 - the window events (JSON) in the stream ``spec.windows.events_stream_name`` of the cluster's exec
   log group (``logs:FilterLogEvents``, paginated);
-- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``; tasks
-  stopped long ago are no longer described, their service is then unknown);
+- the task -> service map from ``DescribeTasks`` (the task's ``group`` is ``service:<name>``, or
+  ``ecs-exec:<name>`` for a twin of ``ecs-exec shell --mode twin``; tasks stopped long ago are no
+  longer described: a twin's service then comes from its ``opened`` event's ``task_arn``, other
+  tasks' service is unknown);
 - the window recorded in the services' tags (``DescribeServices`` with ``include=["TAGS"]``).
 
 A read that fails is reported in ``errors`` and leaves the data unknown; it never stops the audit.
@@ -81,7 +83,8 @@ def read_window_events(
 def task_services(
     ecs: Any, cluster: str, task_ids: Iterable[str], stopped: dict[str, datetime] | None = None
 ) -> dict[str, str]:
-    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service.
+    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service
+    (group ``service:<name>``) and for twins (group ``ecs-exec:<name>``).
 
     ``stopped``, when given, receives task id -> ``stoppedAt`` (UTC) of the stopped tasks."""
     ids = sorted(set(task_ids))
@@ -91,7 +94,7 @@ def task_services(
         for task in resp.get("tasks", []):
             group = task.get("group") or ""
             task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
-            if group.startswith("service:") and task_id:
+            if group.startswith(("service:", "ecs-exec:")) and task_id:
                 out[task_id] = group.split(":", 1)[1]
             if stopped is not None and task_id and isinstance(task.get("stoppedAt"), datetime):
                 stopped[task_id] = task["stoppedAt"].astimezone(UTC)
@@ -132,6 +135,7 @@ def load_cluster_windows(
     """Everything the window check of ``cluster``'s sessions needs; failures become ``errors``.
 
     ``windowless`` (exec mode ``always`` / ``never``): only the tasks (their stop times) are read."""
+    task_ids = list(task_ids)
     result = ClusterWindows()
     if windowless:
         try:
@@ -140,8 +144,10 @@ def load_cluster_windows(
             if error_code(exc) != "ClusterNotFoundException":
                 result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
         return result
+    twins: dict[str, str] = {}  # twin task id -> service, from `opened` events (ECS forgets stopped tasks)
     try:
         events, result.skipped = read_window_events(factory, spec, cluster, until)
+        twins = {ev.task_arn.rsplit("/", 1)[-1]: ev.service for ev in events if ev.task_arn}
         result.intervals.extend(build_intervals(events, spec.access.max_window_minutes))
         result.has_records = bool(events)
     except ClientError as exc:
@@ -154,6 +160,9 @@ def load_cluster_windows(
             error_code(exc) != "ClusterNotFoundException"
         ):  # a deleted cluster: services unknown, not a failure
             result.errors.append(f"{cluster}: cannot describe tasks (ecs:{error_code(exc)})")
+    for task_id in set(task_ids):
+        if task_id not in result.services and task_id in twins:
+            result.services[task_id] = twins[task_id]
     if result.services:
         try:
             tagged = tag_intervals(ecs, cluster, result.services.values(), spec.access.max_window_minutes)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from ecs_exec.clock import iso
 from generator.expected import (
     expected_container_insights,
     expected_execute_command_configuration,
@@ -17,7 +18,7 @@ from generator.expected import (
 )
 from generator.spec import ClusterSpec, EnvironmentSpec, ExecMode
 from reconciler.drift.model import Action, ClusterState, Finding, Kind, LiveService
-from reconciler.windows.record import has_valid_window
+from reconciler.windows.record import has_valid_window, parse_window
 
 EXEC_CONFIG = "executeCommandConfiguration"
 
@@ -206,10 +207,11 @@ def _service_and_task_findings(
                     note=f"exec mode {mode.value}, deploymentController {svc.deployment_controller}",
                 )
             )
+    findings += _twin_findings(mode, state, now, max_minutes)
     if mode is ExecMode.ALWAYS:
         return findings
     for task in state.tasks:
-        if not task.enable_execute_command:
+        if not task.enable_execute_command or task.twin_of is not None:
             continue
         owner = task.service_name
         # A task of a service with an open window may keep exec; any other one (a standalone task,
@@ -234,6 +236,39 @@ def _service_and_task_findings(
                 service=owner,
                 note=note + "; replaced by a new deployment, or stopped with --stop-tasks",
             )
+        )
+    return findings
+
+
+def _twin_findings(mode: ExecMode, state: ClusterState, now: datetime, max_minutes: int) -> list[Finding]:
+    """Twin tasks (``ecs-exec shell --mode twin``, group ``ecs-exec:<service>``): the twin of an open
+    window is in sync; an expired one, one with unreadable or hand-edited window tags, or any twin in
+    a ``never`` cluster is drift of kind ``task`` that ``drift fix`` stops whatever ``--stop-tasks`` says."""
+    findings: list[Finding] = []
+    for task in state.tasks:
+        if task.twin_of is None:
+            continue
+        window = parse_window(dict(task.tags))
+        if mode is ExecMode.NEVER:
+            why = "a twin task in a cluster whose exec mode is 'never'"
+        elif window is None:
+            why = "a twin task without a readable window"
+        elif not window.is_valid(now, max_minutes):
+            why = f"a twin task whose window ended at {iso(window.expires_at)}"
+        else:
+            continue
+        findings.append(
+            Finding(
+                state.name,
+                Kind.TASK,
+                task.arn,
+                "enableExecuteCommand",
+                False,
+                True,
+                Action.STOP_TWIN,
+                service=task.twin_of,
+                note=f"{why} (twin of {task.twin_of}): stopped by drift fix and sweep",
+            )  # fmt: skip
         )
     return findings
 

@@ -221,6 +221,14 @@ class _Fixer:
             lambda: ecs.stop_task(cluster=self.state.arn, task=finding.resource, reason=STOP_REASON),
         )
 
+    def fix_twin(self, finding: Finding) -> None:
+        ecs = self.factory.client("ecs")
+        self.call(
+            "StopTask",
+            [finding],
+            lambda: ecs.stop_task(cluster=self.state.arn, task=finding.resource, reason=STOP_REASON),
+        )
+
     def run(self, findings: Sequence[Finding]) -> None:
         for f in findings:
             if not f.action.automatic:
@@ -242,6 +250,8 @@ class _Fixer:
         for f in findings:
             if f.action is Action.STOP_TASK:
                 self.fix_task(f, services_off)
+            elif f.action is Action.STOP_TWIN:  # the twin is the window: stopped whatever --stop-tasks says
+                self.fix_twin(f)
 
 
 def fix_cluster(

@@ -33,6 +33,9 @@ class Action(StrEnum):
     UPDATE_SERVICE = "UpdateService"  #: enableExecuteCommand + forceNewDeployment (ECS controller)
     CLOSE_WINDOW = "CloseWindow"  #: a windowed service left open: close it like `exec-window close`
     STOP_TASK = "StopTask"  #: only with --stop-tasks
+    #: a twin task (``ecs-exec shell --mode twin``) past its window, or in a ``never`` cluster: always
+    #: stopped, whatever ``--stop-tasks`` says, because the twin *is* the window
+    STOP_TWIN = "StopTask (twin)"
     RUN_MAKE_APPLY = "run make apply"  #: missing cluster / log group / key: Terraform creates it
     NEW_CODEDEPLOY_DEPLOYMENT = "new CodeDeploy deployment"  #: CODE_DEPLOY / EXTERNAL services
     #: exec key disabled / pending deletion: a person cancels the deletion and enables it (never
@@ -109,11 +112,17 @@ class LiveTask:
     arn: str
     group: str
     enable_execute_command: bool
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def service_name(self) -> str | None:
         """Owning service name, or None for a standalone task."""
         return self.group[len("service:") :] if self.group.startswith("service:") else None
+
+    @property
+    def twin_of(self) -> str | None:
+        """The service this task is the twin of (group ``ecs-exec:<service>``), else None."""
+        return self.group[len("ecs-exec:") :] if self.group.startswith("ecs-exec:") else None
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def read_tasks(factory: ClientFactory, cluster_arn: str) -> tuple[LiveTask, ...]
 
 
 def _describe_tasks(ecs: Any, cluster_arn: str, arns: Sequence[str], into: list[LiveTask]) -> None:
-    answer = ecs.describe_tasks(cluster=cluster_arn, tasks=list(arns))
+    answer = ecs.describe_tasks(cluster=cluster_arn, tasks=list(arns), include=["TAGS"])
     for raw in answer.get("tasks", []):
         if raw.get("clusterArn") != cluster_arn or raw.get("lastStatus") == "STOPPED":
             continue
@@ -243,5 +243,6 @@ def _describe_tasks(ecs: Any, cluster_arn: str, arns: Sequence[str], into: list[
                 arn=raw["taskArn"],
                 group=raw.get("group", ""),
                 enable_execute_command=bool(raw.get("enableExecuteCommand", False)),
+                tags=tags_to_dict(raw.get("tags")),
             )
         )

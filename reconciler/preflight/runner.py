@@ -65,6 +65,8 @@ def run_preflight(
     container: str | None = None,
     tools: Tools | None = None,
     iam: IamOracle | None = None,
+    checks: tuple[Check, ...] = CHECKS,
+    reader: ClientFactory | None = None,
 ) -> Report:
     """Check ``cluster`` plus ``service`` or ``task`` (exactly one) and return the report.
 
@@ -74,6 +76,10 @@ def run_preflight(
         factory: AWS clients of the environment's region.
         tools: how to find ``aws`` / ``session-manager-plugin`` (default: PATH and subprocess).
         iam: the IAM oracle (default: simulator when available, else static evaluation).
+        checks: the checks to run, in order (default: all of :data:`~.checks.CHECKS`; ``ecs-exec
+            shell`` runs the few that make a session fail at once).
+        reader: reads the target and its facts (default ``factory``; ``shell`` reads as the exec-window
+            role, while the identity and the IAM answers stay the caller's).
 
     Raises:
         InvalidValueError: the cluster is not in the config, or not exactly one of service/task (exit 4).
@@ -91,15 +97,15 @@ def run_preflight(
     oracle = iam or IamOracle(factory)
     ctx = Context(spec=spec, tools=tools or Tools(), iam=oracle, identity=identity)
     if identity["Account"] == spec.account_id:
-        target = resolve(factory, cluster, service=service, task=task, container=container)
-        ctx.resolved, ctx.resolved_facts = target, Facts(factory, target)
+        target = resolve(reader or factory, cluster, service=service, task=task, container=container)
+        ctx.resolved, ctx.resolved_facts = target, Facts(reader or factory, target)
         _check_container(ctx, container)
     else:
         ctx.halted = (
             f"not checked: the credentials are for account {identity['Account']} (see caller.identity)"
         )
     results = []
-    for check in CHECKS:
+    for check in checks:
         outcome = _run_one(check, ctx)
         results.append(CheckResult(check.id, check.group, outcome.status, outcome.reason, outcome.fix))
     described: dict[str, Any] = (

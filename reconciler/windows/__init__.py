@@ -8,7 +8,11 @@ machine can list, extend, close or sweep. Modules, one job each:
 - :mod:`.aws`: the thin AWS layer (clients from an injected factory); :mod:`.identity`: who acts;
 - :mod:`.open`, :mod:`.extend`, :mod:`.close`, :mod:`.sweep` (list and sweep): the operations, with
   :mod:`.steps`, :mod:`.waiter`, :mod:`.result`; :mod:`.permissions`: their IAM actions;
-- :mod:`.report`: the ``--output json`` documents.
+- :mod:`.report`: the ``--output json`` documents;
+- ``ecs-exec shell``: :mod:`.shellrun` (one run), :mod:`.shell` / :mod:`.shellmodel` (the window it
+  uses), :mod:`.twin` / :mod:`.twin_sweep` (twin mode), :mod:`.target` (service, waiting), :mod:`.pick`,
+  :mod:`.session` (ExecuteCommand, the plugin's argv), :mod:`.plugin` (running it, signals),
+  :mod:`.leave` (close on leave), :mod:`.transcript`.
 
 The names below are the entry points the CLI and the drift fix use.
 """
@@ -22,6 +26,7 @@ from reconciler.windows.permissions import (
     LIST_PERMISSIONS,
     OPEN_PERMISSIONS,
     PERMISSIONS,
+    SHELL_PERMISSIONS,
     SWEEP_PERMISSIONS,
 )
 from reconciler.windows.result import WindowResult
@@ -34,6 +39,7 @@ __all__ = [
     "LIST_PERMISSIONS",
     "OPEN_PERMISSIONS",
     "PERMISSIONS",
+    "SHELL_PERMISSIONS",
     "SWEEP_PERMISSIONS",
     "SweepFailure",
     "SweepReport",

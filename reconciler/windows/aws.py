@@ -37,6 +37,11 @@ PERMISSIONS = (
     "logs:DescribeLogStreams",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
+    # ecs-exec shell (reconciler.windows.target / twin / leave / transcript)
+    "ecs:DescribeClusters",
+    "ecs:DescribeTaskDefinition",
+    "ecs:RunTask",
+    "ssm:DescribeSessions",
 )
 
 _ACTIVE_TASK = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING"}

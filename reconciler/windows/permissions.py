@@ -6,7 +6,8 @@ operation under botocore hooks and checks that every call it makes is declared h
 
 from __future__ import annotations
 
-LIST_PERMISSIONS = ("ecs:ListServices", "ecs:DescribeServices")
+_TWIN_READ = ("ecs:ListTasks", "ecs:DescribeTasks")
+LIST_PERMISSIONS = ("ecs:ListServices", "ecs:DescribeServices", *_TWIN_READ)
 _EVENT_PERMISSIONS = ("logs:DescribeLogStreams", "logs:CreateLogStream", "logs:PutLogEvents")
 _TASK_PERMISSIONS = ("ecs:ListTasks", "ecs:DescribeTasks")
 OPEN_PERMISSIONS = (
@@ -40,5 +41,23 @@ CLOSE_PERMISSIONS = (
     *_EVENT_PERMISSIONS,
 )
 SWEEP_PERMISSIONS = tuple(dict.fromkeys(LIST_PERMISSIONS + CLOSE_PERMISSIONS))
+#: ``shell`` as the exec-window role: open (either mode), wait, decide on leave, close, find the transcript.
+#: Its session (ECS ExecuteCommand) runs as the person: :data:`reconciler.windows.session.PERMISSIONS`.
+SHELL_PERMISSIONS = tuple(
+    dict.fromkeys(
+        OPEN_PERMISSIONS
+        + CLOSE_PERMISSIONS
+        + (
+            "ecs:DescribeClusters",  # the fast preflight's target, the transcript's destinations
+            "ecs:DescribeTaskDefinition",  # the containers to pick from; what a twin runs
+            "ecs:RunTask",  # twin mode only
+            "ssm:DescribeSessions",  # close on leave: other active sessions
+        )
+    )
+)
 #: Everything the exec-window role does (the caller's own STS calls are in identity.PERMISSIONS).
-PERMISSIONS = tuple(sorted(set(OPEN_PERMISSIONS + EXTEND_PERMISSIONS + CLOSE_PERMISSIONS + LIST_PERMISSIONS)))
+PERMISSIONS = tuple(
+    sorted(
+        set(OPEN_PERMISSIONS + EXTEND_PERMISSIONS + CLOSE_PERMISSIONS + LIST_PERMISSIONS + SHELL_PERMISSIONS)
+    )
+)

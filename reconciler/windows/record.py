@@ -185,9 +185,9 @@ class EventKind(StrEnum):
 
 #: Keys each kind of event adds to the common ones (see :meth:`WindowEvent.to_dict`).
 _DETAIL_KEYS: dict[EventKind, tuple[str, ...]] = {
-    EventKind.OPENED: ("minutes", "source_identity", "deployment_id"),
+    EventKind.OPENED: ("minutes", "source_identity", "deployment_id", "task_arn"),
     EventKind.EXTENDED: ("minutes", "previous_expires_at"),
-    EventKind.CLOSED: ("actions", "stopped_tasks", "deployment_id"),
+    EventKind.CLOSED: ("actions", "stopped_tasks", "deployment_id", "task_arn"),
 }
 
 
@@ -200,9 +200,12 @@ class WindowEvent:
         {"event": "opened" | "extended" | "closed", "environment", "cluster", "service", "window_id",
          "at": UTC ISO 8601, "actor": ARN, "reason": full unsanitised text,
          "expires_at", "opened_at" (UTC ISO 8601 or null), "opened_by" (ARN)   -- when a window is known
-         opened: "minutes", "source_identity", "deployment_id"
+         opened: "minutes", "source_identity", "deployment_id", "task_arn"
          extended: "minutes", "previous_expires_at"
-         closed: "actions", "stopped_tasks", "deployment_id"}
+         closed: "actions", "stopped_tasks", "deployment_id", "task_arn"}
+
+    ``task_arn`` is the twin task of a ``--mode twin`` window (null for a service's window): ``audit``
+    joins sessions to it after ECS forgot the task.
 
     Attributes:
         at / expires_at / opened_at / previous_expires_at: aware UTC datetimes.
@@ -226,6 +229,7 @@ class WindowEvent:
     previous_expires_at: datetime | None = None
     actions: tuple[str, ...] = ()
     stopped_tasks: tuple[str, ...] = ()
+    task_arn: str | None = None
 
     @classmethod
     def of(cls, event: EventKind, *, window: WindowState | None, **fields: Any) -> WindowEvent:
@@ -259,6 +263,7 @@ class WindowEvent:
             "previous_expires_at": iso(self.previous_expires_at) if self.previous_expires_at else None,
             "actions": list(self.actions),
             "stopped_tasks": list(self.stopped_tasks),
+            "task_arn": self.task_arn,
         }
         data.update({key: details[key] for key in _DETAIL_KEYS[self.event]})
         return data
@@ -327,4 +332,5 @@ def parse_window_event(message: str, timestamp_ms: int | None = None) -> WindowE
         previous_expires_at=_time(data.get("previous_expires_at")),
         actions=_texts(data.get("actions")),
         stopped_tasks=_texts(data.get("stopped_tasks")),
+        task_arn=_text(data.get("task_arn")) or None,
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ecs_exec.aws import ClientFactory, describe_error
+from ecs_exec.aws import ClientFactory, describe_error, error_code
 from ecs_exec.errors import NotFoundError, OperatorError
 from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.windows import aws
@@ -33,6 +33,8 @@ from reconciler.windows.record import (
     WindowStatus,
 )
 from reconciler.windows.result import WindowResult, window_fields
+from reconciler.windows.twin import twin_service, twin_tasks, twin_window
+from reconciler.windows.twin_sweep import sweep_twins
 
 log = logging.getLogger("ecs_exec.windows")
 
@@ -53,6 +55,7 @@ class WindowRow:
     enable_execute_command: bool
     max_minutes: int | None = None
     raw_tags: Mapping[str, str] = field(default_factory=dict)
+    twin_task_arn: str | None = None
 
     def state(self, now: datetime) -> WindowStatus:
         """``open``, ``expired`` (until swept) or ``invalid`` (unreadable or hand-edited tags: sweep closes it)."""
@@ -84,6 +87,7 @@ class WindowRow:
             "state": state.value,
             "enableExecuteCommand": self.enable_execute_command,
             "time_left": f"{left // 60}m{left % 60:02d}s",
+            "twin_task_arn": self.twin_task_arn,
             **fields,
         }
 
@@ -116,6 +120,32 @@ def list_windows(factory: ClientFactory, spec: EnvironmentSpec) -> list[WindowRo
                         {k: v for k, v in facts.tags.items() if k in WINDOW_TAG_KEYS},
                     )
                 )
+        rows += _twin_rows(factory, spec, cl.name)
+    return rows
+
+
+def _twin_rows(factory: ClientFactory, spec: EnvironmentSpec, cluster: str) -> list[WindowRow]:
+    """The twins of ``cluster`` as window rows (``enableExecuteCommand`` is the task's own)."""
+    try:
+        tasks = twin_tasks(factory, cluster)
+    except (ClientError, BotoCoreError) as exc:
+        if error_code(exc) != "ClusterNotFoundException":
+            log.warning("skipping the twins of %s: %s", cluster, describe_error(exc))
+        return []
+    rows: list[WindowRow] = []
+    for raw in tasks:
+        tags = {t["key"]: t.get("value", "") for t in raw.get("tags", [])}
+        rows.append(
+            WindowRow(
+                cluster,
+                str(twin_service(raw.get("group"))),
+                twin_window(raw),
+                bool(raw.get("enableExecuteCommand", True)),
+                spec.access.max_window_minutes,
+                {k: v for k, v in tags.items() if k in WINDOW_TAG_KEYS},
+                twin_task_arn=str(raw["taskArn"]),
+            )  # fmt: skip
+        )
     return rows
 
 
@@ -147,7 +177,8 @@ def sweep_windows(
 
     Looks at every service of the config's ``windowed`` and ``never`` clusters (decided by
     :func:`~reconciler.windows.plan.sweep_reason`) and calls :func:`close_window` on each; one
-    service's failure does not stop the others.
+    service's failure does not stop the others. Twin tasks past their window (or in a ``never``
+    cluster) are stopped too (:func:`~reconciler.windows.twin_sweep.sweep_twins`).
     """
     results: list[WindowResult] = []
     failures: list[SweepFailure] = []
@@ -180,4 +211,7 @@ def sweep_windows(
                         str(exc) if isinstance(exc, OperatorError) else describe_error(exc),
                     )
                 )
+    twins, twin_failures = sweep_twins(factory, spec, now=now, actor=actor, dry_run=dry_run)
+    results += twins
+    failures += [SweepFailure(c, s, e) for c, s, e in twin_failures]
     return SweepReport(tuple(results), tuple(failures))

@@ -248,11 +248,13 @@ def test_directory_without_terraform_is_exit_4_before_checkov(tmp_path: Path) ->
 def test_guard_check_judges_guards_only(example_report: ScanReport) -> None:
     folder = EXAMPLES / "ExecGuardComplete" / "pass"
     # A role's own inline limit (Bool, UpdateService only) and a policy without the key: no record;
-    # a document read by a managed policy is judged through that policy, not twice.
+    # a document read by a managed policy is judged through that policy, not twice; a group's
+    # inline policy binds every member: judged.
     assert _passed(example_report, folder, "ECSX_019") == {
         "aws_iam_policy.guard",
         "aws_organizations_policy.scp",
         "aws_iam_policy.guard_from_document",
+        "aws_iam_group_policy.developers_guard",
     }
     assert "aws_iam_policy.unknown_actions" not in _passed(
         example_report, EXAMPLES / "ExecGuardComplete" / "fail", "ECSX_019"
@@ -283,3 +285,13 @@ def test_round_two_reports_in_every_format(example_report: ScanReport, check_id:
     run = sarif["runs"][0]
     assert any(r["ruleId"] == check_id and r["level"] == "error" for r in run["results"])
     assert check_id in [r["id"] for r in run["tool"]["driver"]["rules"]]
+
+
+def test_scan_accepts_str_and_path_like_paths() -> None:
+    """The README documents ``scan(paths)``: a ``str`` (alone or in a list) works as a ``Path`` does."""
+    folder = EXAMPLES / "ExecNotHardCoded" / "fail"
+    expected = {f.resource for f in scan([folder], skip_file=None, our_checks_only=True).failed}
+    assert expected
+    for given in ([str(folder)], str(folder), folder):
+        report = scan(given, skip_file=None, our_checks_only=True)
+        assert {f.resource for f in report.failed} == expected

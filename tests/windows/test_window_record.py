@@ -37,7 +37,7 @@ def test_opened_event_is_written_with_the_documented_keys() -> None:
         "event": "opened", "environment": "prd", "cluster": "c", "service": "s", "window_id": WINDOW.window_id,
         "at": "2026-11-30T12:00:00Z", "actor": ALICE, "reason": "INC-1: 'full' text",
         "expires_at": "2026-11-30T12:30:00Z", "opened_at": "2026-11-30T12:00:00Z", "opened_by": ALICE,
-        "minutes": 30, "source_identity": "alice", "deployment_id": "ecs-svc/1",
+        "minutes": 30, "source_identity": "alice", "deployment_id": "ecs-svc/1", "task_arn": None,
     }  # fmt: skip
 
 

@@ -114,12 +114,16 @@ module "access" {
       exec_log_group_arn = module.cluster_demo-app.exec_log_group_arn
       kms_key_arn        = module.cluster_demo-app.kms_key_arn
       exec_mode          = "windowed"
+      twin_families      = ["demo-app-api"]
+      twin_role_names    = ["demo-app-api-task"]
     },
     {
       name               = "demo-batch"
       exec_log_group_arn = module.cluster_demo-batch.exec_log_group_arn
       kms_key_arn        = module.cluster_demo-batch.kms_key_arn
       exec_mode          = "never"
+      twin_families      = ["worker"]
+      twin_role_names    = ["demo-batch-worker-task"]
     },
   ]
 

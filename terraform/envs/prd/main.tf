@@ -115,12 +115,16 @@ module "access" {
       exec_log_group_arn = module.cluster_payments.exec_log_group_arn
       kms_key_arn        = module.cluster_payments.kms_key_arn
       exec_mode          = "windowed"
+      twin_families      = ["payments-api", "payments-ledger"]
+      twin_role_names    = ["payments-api-task-prd", "payments-ledger-task-prd"]
     },
     {
       name               = "checkout"
       exec_log_group_arn = module.cluster_checkout.exec_log_group_arn
       kms_key_arn        = module.cluster_checkout.kms_key_arn
       exec_mode          = "windowed"
+      twin_families      = ["checkout-web"]
+      twin_role_names    = ["checkout-web-task-prd"]
     },
     {
       name               = "ledger-batch"

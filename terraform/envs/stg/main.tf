@@ -100,12 +100,16 @@ module "access" {
       exec_log_group_arn = module.cluster_payments.exec_log_group_arn
       kms_key_arn        = module.cluster_payments.kms_key_arn
       exec_mode          = "windowed"
+      twin_families      = ["payments-api", "payments-ledger"]
+      twin_role_names    = ["payments-api-task-stg", "payments-ledger-task-stg"]
     },
     {
       name               = "internal-tools"
       exec_log_group_arn = module.cluster_internal-tools.exec_log_group_arn
       kms_key_arn        = module.cluster_internal-tools.kms_key_arn
       exec_mode          = "always"
+      twin_families      = ["admin"]
+      twin_role_names    = ["internal-admin-task-stg"]
     },
     {
       name               = "data-jobs"

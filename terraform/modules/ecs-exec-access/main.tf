@@ -38,6 +38,10 @@ locals {
     always_services      = [for name in local.clusters_in_mode.always : "${local.ecs_arn_prefix}:service/${name}/*"]
     window_services      = [for name in local.window_clusters : "${local.ecs_arn_prefix}:service/${name}/*"]
     window_tasks         = [for name in local.window_clusters : "${local.ecs_arn_prefix}:task/${name}/*"]
+    # Twin tasks (`ecs-exec shell --mode twin`): the windowed clusters' configured services only.
+    windowed_tasks        = [for name in local.clusters_in_mode.windowed : "${local.ecs_arn_prefix}:task/${name}/*"]
+    twin_task_definitions = distinct(flatten([for c in var.clusters : [for f in c.twin_families : "${local.ecs_arn_prefix}:task-definition/${f}:*"] if c.exec_mode == "windowed"]))
+    twin_pass_roles       = distinct(flatten([for c in var.clusters : [for r in c.twin_role_names : "arn:${local.partition}:iam::${local.account_id}:role/${r}"] if c.exec_mode == "windowed"]))
   }
   conditions = {
     in_env_clusters     = { ArnEquals = { "ecs:cluster" = local.cluster_arns } }
@@ -49,6 +53,13 @@ locals {
       "ForAllValues:StringLike" = { "aws:TagKeys" = ["ecs-exec:window-*"] }
       Null                      = { "aws:TagKeys" = "false" }
     }
+    in_windowed_clusters = { ArnEquals = { "ecs:cluster" = [for name in local.clusters_in_mode.windowed : "${local.ecs_arn_prefix}:cluster/${name}"] } }
+    twin_launch_tags = {
+      StringEquals              = { "ecs:CreateAction" = "RunTask" }
+      "ForAllValues:StringLike" = { "aws:TagKeys" = ["ecs-exec:window-*"] }
+      Null                      = { "aws:TagKeys" = "false" }
+    }
+    passed_to_ecs_tasks = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
   }
 
   operators = { for o in var.operators : o.name => o }
@@ -212,6 +223,23 @@ resource "aws_iam_role_policy" "window" {
         ]
         Resource = local.scopes.window_event_streams
       },
+      {
+        Sid    = "ReadEnvironmentClusters"
+        Effect = "Allow"
+        Action = [
+          "ecs:DescribeClusters",
+        ]
+        Resource = local.scopes.env_ecs_resources
+      },
+      {
+        Sid    = "ReadTaskDefinitionsAndSessions"
+        Effect = "Allow"
+        Action = [
+          "ecs:DescribeTaskDefinition",
+          "ssm:DescribeSessions",
+        ]
+        Resource = local.scopes.any
+      },
       ], [for st in [
         {
           Sid    = "OpenAndCloseWindowsInWindowedClusters"
@@ -247,6 +275,33 @@ resource "aws_iam_role_policy" "window" {
             "ecs:StopTask",
           ]
           Resource = local.scopes.window_tasks
+        },
+        {
+          Sid    = "RunTwinTasks"
+          Effect = "Allow"
+          Action = [
+            "ecs:RunTask",
+          ]
+          Resource  = local.scopes.twin_task_definitions
+          Condition = local.conditions.in_windowed_clusters
+        },
+        {
+          Sid    = "TagTwinTasksAtLaunch"
+          Effect = "Allow"
+          Action = [
+            "ecs:TagResource",
+          ]
+          Resource  = local.scopes.windowed_tasks
+          Condition = local.conditions.twin_launch_tags
+        },
+        {
+          Sid    = "PassTwinTaskRoles"
+          Effect = "Allow"
+          Action = [
+            "iam:PassRole",
+          ]
+          Resource  = local.scopes.twin_pass_roles
+          Condition = local.conditions.passed_to_ecs_tasks
         },
     ] : st if length(st.Resource) > 0])
   })
@@ -386,6 +441,14 @@ resource "aws_iam_role_policy" "scheduler" {
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]
         Resource = aws_sqs_queue.dead_letter.arn
+      },
+      {
+        # A twin's stop schedule: only tasks that carry a window tag.
+        Sid       = "StopTwinTasks"
+        Effect    = "Allow"
+        Action    = ["ecs:StopTask"]
+        Resource  = local.task_arns
+        Condition = { Null = { "aws:ResourceTag/ecs-exec:window-id" = "false" } }
       },
     ]
   })

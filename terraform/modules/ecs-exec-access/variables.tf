@@ -12,6 +12,10 @@ variable "clusters" {
     exec_log_group_arn = string
     kms_key_arn        = string
     exec_mode          = optional(string, "windowed")
+    # `ecs-exec shell --mode twin`: the task-definition families the window role may RunTask, and the
+    # task / execution roles it may pass to ECS for them.
+    twin_families   = optional(list(string), [])
+    twin_role_names = optional(list(string), [])
   }))
 
   validation {

@@ -78,3 +78,21 @@ resource "aws_iam_policy" "readonly" {
     Statement = [{ Effect = "Allow", Action = ["ecs:Describe*", "ecs:List*"], Resource = "*" }]
   })
 }
+
+# A group's guard: all six actions, on services and task definitions, any case of "true".
+resource "aws_iam_group_policy" "developers_guard" {
+  name  = "deny-exec-on"
+  group = "developers"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Deny"
+      Action = [
+        "ecs:CreateService", "ecs:UpdateService", "ecs:RunTask",
+        "ecs:StartTask", "ecs:CreateDaemon", "ecs:UpdateDaemon",
+      ]
+      Resource  = ["arn:aws:ecs:*:*:service/*", "arn:aws:ecs:*:*:task-definition/*", "arn:aws:ecs:*:*:*"]
+      Condition = { StringEqualsIgnoreCase = { "ecs:enable-execute-command" = "TRUE" } }
+    }]
+  })
+}

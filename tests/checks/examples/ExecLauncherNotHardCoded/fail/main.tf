@@ -131,3 +131,49 @@ resource "aws_pipes_pipe" "fail_pipe_from_queue" {
     }
   }
 }
+
+# A universal target calls ECS RunTask itself: the input is the request, exec on.
+resource "aws_scheduler_schedule" "fail_universal_run_task" {
+  name                = "nightly-debug-sdk"
+  schedule_expression = "cron(0 2 * * ? *)"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = "arn:aws:scheduler:::aws-sdk:ecs:runTask"
+    role_arn = "arn:aws:iam::111122223333:role/scheduler-run-task"
+    input = jsonencode({
+      Cluster              = "jobs"
+      TaskDefinition       = "debug:3"
+      EnableExecuteCommand = true
+    })
+  }
+}
+
+# A Task state inside a Map iterator, through the SDK integration.
+resource "aws_sfn_state_machine" "fail_map_sdk_run_task" {
+  name     = "fan-out"
+  role_arn = "arn:aws:iam::111122223333:role/sfn"
+  definition = jsonencode({
+    StartAt = "Each"
+    States = {
+      Each = {
+        Type = "Map"
+        End  = true
+        ItemProcessor = {
+          StartAt = "Run"
+          States = {
+            Run = {
+              Type       = "Task"
+              Resource   = "arn:aws:states:::aws-sdk:ecs:runTask"
+              End        = true
+              Parameters = { Cluster = "jobs", TaskDefinition = "worker", EnableExecuteCommand = true }
+            }
+          }
+        }
+      }
+    }
+  })
+}

@@ -87,3 +87,36 @@ resource "aws_pipes_pipe" "orders_to_task" {
     }
   }
 }
+
+# A Pass state carrying the flag as data launches nothing; a universal target that is not ECS.
+resource "aws_sfn_state_machine" "pass_state_data" {
+  name     = "prepare"
+  role_arn = "arn:aws:iam::111122223333:role/sfn"
+  definition = jsonencode({
+    StartAt = "Defaults"
+    States = {
+      Defaults = { Type = "Pass", Result = { EnableExecuteCommand = true }, ResultPath = "$.ecs", Next = "Notify" }
+      Notify = {
+        Type       = "Task"
+        Resource   = "arn:aws:states:::sns:publish"
+        End        = true
+        Parameters = { TopicArn = "arn:aws:sns:eu-west-1:111122223333:jobs", Message = { EnableExecuteCommand = true } }
+      }
+    }
+  })
+}
+
+resource "aws_scheduler_schedule" "universal_not_ecs" {
+  name                = "nightly-report"
+  schedule_expression = "cron(0 3 * * ? *)"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = "arn:aws:scheduler:::aws-sdk:sqs:sendMessage"
+    role_arn = "arn:aws:iam::111122223333:role/scheduler-sqs"
+    input    = jsonencode({ QueueUrl = "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs", MessageBody = "{\"EnableExecuteCommand\":true}" })
+  }
+}

@@ -107,3 +107,50 @@ resource "aws_iam_role" "guarded_deployer" {
     })
   }
 }
+
+# A prefix of role names, and a fixed prefix before the user name: both name the caller.
+resource "aws_iam_role" "principal_arn_prefix_and_prefixed_username" {
+  name = "exec-prefixed"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "sts:AssumeRole"
+        Condition = { ArnLike = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/oncall-*" } }
+      },
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+        Condition = { StringLike = { "sts:SourceIdentity" = "op-$${aws:username}" } }
+      },
+    ]
+  })
+  inline_policy {
+    name   = "exec"
+    policy = local.exec_policy
+  }
+}
+
+# GitHub OIDC for one repository's production environment.
+resource "aws_iam_role" "github_one_repository" {
+  name = "exec-ci"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:example-org/payments:environment:*" }
+      }
+    }]
+  })
+  inline_policy {
+    name   = "exec"
+    policy = local.exec_policy
+  }
+}

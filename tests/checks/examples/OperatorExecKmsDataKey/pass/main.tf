@@ -68,3 +68,24 @@ resource "aws_iam_policy" "exec_into_plain_only" {
     Statement = [{ Effect = "Allow", Action = "ecs:ExecuteCommand", Resource = "arn:aws:ecs:*:*:task/plain/*" }]
   })
 }
+
+# The cluster by reference; kms:ViaService only with IfExists (absent for the plugin's own call: holds).
+resource "aws_iam_policy" "cluster_by_reference_via_if_exists" {
+  name = "payments-exec-ref"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = "ecs:ExecuteCommand"
+        Resource = [aws_ecs_cluster.payments.arn, "arn:aws:ecs:*:*:task/payments/*"]
+      },
+      {
+        Effect    = "Allow"
+        Action    = "kms:GenerateDataKey"
+        Resource  = aws_kms_key.exec.arn
+        Condition = { StringEqualsIfExists = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" } }
+      },
+    ]
+  })
+}
