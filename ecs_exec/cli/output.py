@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ecs_exec.console import info
+from ecs_exec.console import info, visible
 
 __all__ = [
     "FORMATTERS",
@@ -45,24 +45,6 @@ def _write(text: str, stream: IO[str] | None) -> None:
 def emit_json(data: Any, stream: IO[str] | None = None) -> None:
     """Write ``data`` as indented, key-sorted JSON (datetimes as ISO strings) and a newline."""
     _write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", stream)
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def visible(text: str) -> str:
-    """``text`` with every non-printable character (``str.isprintable``: control, format such as bidi
-    overrides, separators other than space) written as an escape (``\\n``, ``\\x1b``, ``\\u202e``),
-    so a table cell never breaks its row or moves the cursor (values such as commands are chosen by
-    callers: a ``\\n`` in one would print a spoofed row)."""
-    if text.isprintable():
-        return text
-    return "".join(
-        c
-        if c.isprintable()
-        else _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-        for c in text
-    )
 
 
 def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ecs_exec.clock import iso
+from ecs_exec.console import visible
 from reconciler.audit.model import AuditRow, Caller, ExecSession, TranscriptRef
 from reconciler.audit.report import AuditReport
 
@@ -280,4 +281,5 @@ def show_header(
         lines.append(
             f"warning:    transcript-overwritten: s3://{ref.s3_bucket}/{ref.s3_key} has {what}; {shown}"
         )
-    return "".join(f"# {line}\n" for line in lines) + "\n"
+    # Caller-chosen values (command, session name, ...) must not start a line of their own: escaped.
+    return "".join(f"# {visible(line)}\n" for line in lines) + "\n"

@@ -381,3 +381,18 @@ def test_table_cells_show_control_characters_escaped(
     assert len(lines) == 2 and lines[0].startswith("TIME")  # the header and one row, nothing spoofed
     assert "eve\\t\\x1b[2K\\u202e" in lines[1]
     assert all(c.isprintable() for c in result.stdout.replace("\n", ""))
+
+
+def test_show_header_values_cannot_forge_header_lines(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    _seed(spec)
+    forged = "/bin/sh\n# transcript: logs /elsewhere / harmless"
+    rec = execute_command(iam_user("alice"), at="2026-11-30T09:00:00Z", session_id=SID_LOGS, command=forged)
+    stub_cloudtrail(cli_factory, [page([rec])], [])
+    result = _run(["audit", "show", SID_LOGS, "--config", str(config_file)])
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("# transcript:")] == [
+        f"# transcript: logs /ecs-exec/test/payments / {SID_LOGS}"
+    ]
+    assert "# command:    /bin/sh\\n# transcript: logs /elsewhere / harmless" in result.stdout
