@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from ecs_exec.aws import ClientFactory, verify_account
-from ecs_exec.cli.common import OperatorGroup, env_options, setup_logging
+from ecs_exec.cli.common import OperatorGroup, WholeNumber, env_options, setup_logging
 from ecs_exec.cli.output import emit_json, emit_table, info
 from ecs_exec.errors import AwsError, InvalidValueError, NotFoundError
 from generator.spec import EnvironmentSpec
@@ -177,7 +177,7 @@ PROG = "python -m devtools.seed"
 @click.option(
     "--tasks",
     "tasks",
-    type=click.IntRange(1, 10),
+    type=WholeNumber(1, 10),
     default=1,
     show_default=True,
     help="Running tasks per service.",

@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+from botocore.parsers import ResponseParserError
 
 from ecs_exec.errors import AwsError
 from ecs_exec.pacing import THROTTLE_MAX_ATTEMPTS, Pacer
@@ -179,7 +180,8 @@ def error_code(exc: BaseException) -> str:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line: ``<Code>: <message>`` for a ClientError, ``str(exc)`` otherwise.
+    """One line: ``<Code>: <message>`` for a ClientError, ``unreadable AWS response: ...`` for a
+    response botocore cannot parse (``ResponseParserError``), ``str(exc)``'s first line otherwise.
 
     A message that is an HTML page (an endpoint that is not AWS, e.g. moto's 500 for an API it lacks)
     loses its tags; line breaks become spaces.
@@ -190,4 +192,7 @@ def describe_error(exc: BaseException) -> str:
         if message.lstrip().startswith("<"):
             message = re.sub(r"<[^>]*>", " ", message)
         return f"{err.get('Code', 'ClientError')}: {' '.join(message.split())}".strip()
+    if isinstance(exc, ResponseParserError):  # the body follows on later lines: left out
+        first = str(exc).splitlines()[0].rstrip(":") if str(exc) else "unable to parse response"
+        return f"unreadable AWS response: {first}"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -101,7 +101,9 @@ class WaitTimeoutError(OperatorError):
 def exit_code_for(exc: BaseException) -> ExitCode:
     """Map any exception to the documented exit code.
 
-    Our own errors carry their code; botocore's errors are AWS errors (5); Ctrl-C is 130;
+    Our own errors carry their code; botocore's errors are AWS errors (5), and so is a response
+    botocore cannot parse (``botocore.parsers.ResponseParserError``: e.g. a JSON body where the
+    query protocol sends XML, an endpoint that is not the AWS API it claims); Ctrl-C is 130;
     anything else is unexpected (1).
     """
     if isinstance(exc, OperatorError):
@@ -110,9 +112,10 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.INTERRUPTED
     try:
         from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.parsers import ResponseParserError
     except ImportError:  # pragma: no cover - boto3 is a hard dependency
         return ExitCode.ERROR
-    if isinstance(exc, (ClientError, BotoCoreError)):
+    if isinstance(exc, (ClientError, BotoCoreError, ResponseParserError)):
         return ExitCode.AWS
     return ExitCode.ERROR
 

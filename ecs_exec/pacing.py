@@ -51,6 +51,10 @@ class RateLimit:
     burst: int
 
 
+#: The lowest ``rate`` the config's ``api_rate_limits`` accepts (requests per second): below it a
+#: paced run would wait minutes per call with no error (no AWS quota is that low).
+MIN_RATE = 0.1
+
 _ECS = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html"
 
 #: Default quota per API group, from the published defaults (an account with raised quotas

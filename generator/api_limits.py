@@ -15,16 +15,22 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ecs_exec.pacing import DEFAULT_RATE_LIMITS
+from ecs_exec.pacing import DEFAULT_RATE_LIMITS, MIN_RATE
 
 
 class ApiRateLimitSpec(BaseModel):
-    """One API group's quota: ``rate`` = bucket refill rate (sustained requests per second),
-    ``burst`` = bucket maximum capacity (requests)."""
+    """One API group's quota: ``rate`` = bucket refill rate (sustained requests per second, a finite
+    number from :data:`~ecs_exec.pacing.MIN_RATE` up), ``burst`` = bucket maximum capacity (requests).
+    Strict numbers: a string (``'5'``), a boolean or NaN/infinity is refused (exit 4)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    rate: float = Field(gt=0, le=100_000, description="Sustained requests per second (bucket refill rate).")
+    rate: float = Field(
+        ge=MIN_RATE,
+        le=100_000,
+        allow_inf_nan=False,
+        description=f"Sustained requests per second (bucket refill rate), at least {MIN_RATE}.",
+    )
     burst: int = Field(ge=1, le=100_000, description="Burst: bucket maximum capacity, in requests.")
 
 

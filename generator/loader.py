@@ -70,6 +70,8 @@ def _message(err: dict[str, Any]) -> str:
         return "required key is missing"
     if typ == "literal_error" and "expected" in ctx:
         return "must be one of " + ", ".join(re.findall(r"'([^']*)'", str(ctx["expected"])))
+    if typ == "bool_type":
+        return f"must be a boolean (true or false, unquoted), not {err.get('input')!r}"
     if typ == "string_pattern_mismatch":
         return f"invalid value (must match {ctx.get('pattern')})"
     msg = str(err.get("msg", "invalid value"))

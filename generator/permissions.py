@@ -25,7 +25,9 @@ Conditions: ``in_env_clusters`` (``ArnEquals ecs:cluster`` = the environment's c
 ``exec_off`` (``StringEquals ecs:enable-execute-command`` = ``"false"``: the key is typed String),
 ``window_tag_keys`` (``ForAllValues:StringLike aws:TagKeys`` = ``ecs-exec:window-*`` and
 ``Null aws:TagKeys`` = ``false``: ``ForAllValues`` alone is true for a request without tag keys,
-IAM User Guide, "Single-valued vs. multivalued condition keys").
+IAM User Guide, "Single-valued vs. multivalued condition keys"), ``window_update_request``
+(``Null ecs:enable-execute-command`` = ``false`` and ``Null ecs:task-definition`` = ``true``: see
+:data:`WINDOW_UPDATE_REQUIRED_KEYS`).
 
 A role limits *itself* with these Allow statements (conditioned or scoped); the only Deny on
 ``ecs:enable-execute-command`` is the guard's, which lists every action that takes the key.
@@ -154,8 +156,14 @@ WINDOW_ROLE_STATEMENTS = (
         "ReadEnvironmentServicesAndTasks", ("ecs:DescribeServices", "ecs:DescribeTasks"), "env_ecs_resources"
     ),
     Statement("ListInEnvironmentClusters", ("ecs:ListServices", "ecs:ListTasks"), "any", "in_env_clusters"),
-    # Turning exec on (and off) only where windows exist: the services of `windowed` clusters.
-    Statement("OpenAndCloseWindowsInWindowedClusters", ("ecs:UpdateService",), "windowed_services"),
+    # Turning exec on (and off) only where windows exist: the services of `windowed` clusters, and only
+    # with a request that carries the exec flag and names no task definition (window_update_request).
+    Statement(
+        "OpenAndCloseWindowsInWindowedClusters",
+        ("ecs:UpdateService",),
+        "windowed_services",
+        "window_update_request",
+    ),
     # `sweep` turns exec off in `never` clusters: there only with ecs:enable-execute-command = "false".
     Statement("TurnExecOffInNeverClusters", ("ecs:UpdateService",), "never_services", "exec_off"),
     # Tags only with the window's own keys (aws:TagKeys: IAM condition keys, "Controlling access
@@ -286,8 +294,30 @@ CONDITIONS = frozenset(
         "in_windowed_clusters",
         "twin_launch_tags",
         "passed_to_ecs_tasks",
+        "window_update_request",
     }
 )
+
+#: ``window_update_request``: the exec-window role's ``UpdateService`` in `windowed` clusters. Of the
+#: condition keys the Service Authorization Reference lists for ``ecs:UpdateService``
+#: (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html:
+#: ecs:cluster, capacity-provider, enable-ebs-volumes, enable-execute-command, enable-service-connect,
+#: namespace, task-definition, enable-vpc-lattice, enable-ecs-managed-tags, propagate-tags,
+#: auto-assign-public-ip, subnet, task-cpu, task-memory) these two narrow the call to what the window
+#: code sends (``UpdateService(cluster, service, enableExecuteCommand, forceNewDeployment)``,
+#: ``reconciler.windows.aws.set_service_exec``): ``Null`` = ``"false"`` on the keys the request must
+#: carry, ``"true"`` on those it must not. ``ecs:task-definition`` is the task definition the request
+#: names (a family alone is resolved to its latest revision before authorization: ECS API Reference,
+#: UpdateService); a request naming none cannot swap the service's task definition (and with it its
+#: task role and image). No key exists for ``desiredCount``, deployment, load balancer or placement
+#: settings: README, "Who is guarded", residual risk.
+WINDOW_UPDATE_REQUIRED_KEYS = ("ecs:enable-execute-command",)
+WINDOW_UPDATE_ABSENT_KEYS = ("ecs:task-definition",)
+#: The ``UpdateService`` request parameter each of those keys is read from.
+WINDOW_UPDATE_KEY_PARAMETERS = {
+    "ecs:enable-execute-command": "enableExecuteCommand",
+    "ecs:task-definition": "taskDefinition",
+}
 #: The prefix of every exec-window tag key (``reconciler.window_tags.TAG_PREFIX``): the only tag
 #: keys the window and drift roles may set or remove (``aws:TagKeys``).
 WINDOW_TAG_KEY_PATTERN = "ecs-exec:window-*"

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 #: A GitHub ``owner/repository`` (GitHub's own character rules).
 GITHUB_REPOSITORY_RE = re.compile(r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$")
@@ -59,7 +59,7 @@ class GithubOidcSpec(_Strict):
 
     repository: str = Field(description="GitHub owner/repository running the workflow.")
     environment: str = Field(description="GitHub deployment environment of the job (its `environment:`).")
-    create_provider: bool = Field(
+    create_provider: StrictBool = Field(
         default=False,
         description=(
             "Create the IAM OIDC provider for token.actions.githubusercontent.com in this root. "
@@ -113,14 +113,28 @@ def is_pattern(arn: str) -> bool:
 
 
 def check_principals(
-    where: str, principals: Sequence[str], *, account_id: str, production: bool, allow_empty: bool = True
+    where: str,
+    principals: Sequence[str],
+    *,
+    account_id: str,
+    partition: str,
+    production: bool,
+    allow_empty: bool = True,
 ) -> None:
     """Apply the root rule to one principal list of the config.
 
     Raises:
-        ValueError: ``<where>: ...`` for a root or pattern of another account, or (production) the
-            account root or an empty list (which mean "any IAM user of the account").
+        ValueError: ``<where>: ...`` for a principal of another partition (IAM trusts only principals
+            of its own partition: ``arn:aws-cn:iam::<account>:root`` is not this account's root),
+            a root or pattern of another account, or (production) the account root or an empty list
+            (which mean "any IAM user of the account").
     """
+    for arn in principals:
+        if arn.split(":")[1] != partition:
+            raise ValueError(
+                f"{where}: {arn!r} is in partition {arn.split(':')[1]}, the environment in {partition} "
+                "(a trust policy names principals of its own partition only)"
+            )
     for arn in principals:
         if (is_root(arn) or is_pattern(arn)) and arn.split(":")[4] != account_id:
             raise ValueError(
@@ -199,6 +213,12 @@ def drift_trust(drift: DriftSpec) -> Trust:
 SCP_TARGET_RE = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$")
 
 
+#: An exact IAM role or user ARN (paths allowed): ``aws:PrincipalArn`` of a role session is the role
+#: ARN, so an ``assumed-role`` ARN would never match (IAM User Guide, "AWS global condition context
+#: keys", aws:PrincipalArn). IAM names: letters, digits and ``+=,.@_-``, path segments with ``/``.
+DEPLOYER_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]+$")
+
+
 class ScpSpec(_Strict):
     """The optional service control policy (``terraform/scp/<env>/``, applied in the organization's
     management account): what the guard policy cannot do, as it binds only the principals it is
@@ -206,7 +226,7 @@ class ScpSpec(_Strict):
     accounts it applies to, the management account and service-linked roles excepted; AWS
     Organizations User Guide, "Service control policies")."""
 
-    enabled: bool = Field(default=False, description="Render the SCP root terraform/scp/<env>/.")
+    enabled: StrictBool = Field(default=False, description="Render the SCP root terraform/scp/<env>/.")
     target_ids: list[str] = Field(
         default_factory=list,
         description="Organizations root, OU or account ids to attach it to; empty: the environment's account.",
@@ -214,7 +234,7 @@ class ScpSpec(_Strict):
     deployer_principals: list[str] = Field(
         default_factory=list,
         description=(
-            "Principal ARNs (or patterns) that deploy this project (terraform apply): the only ones "
+            "Exact IAM role or user ARNs of this account (no patterns) that deploy this project (terraform apply): the only ones "
             "that may create, change or pass the exec-window, drift, scheduler and operator roles "
             "and change the guard policy. Required when enabled."
         ),
@@ -237,6 +257,83 @@ class ScpSpec(_Strict):
     @classmethod
     def _deployers(cls, v: list[str]) -> list[str]:
         for arn in v:
-            if not re.match(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role)/.+$", arn):
-                raise ValueError(f"{arn!r} is not an IAM user or role ARN")
+            if not DEPLOYER_ARN_RE.match(arn):
+                raise ValueError(
+                    f"{arn!r} is not an exact IAM role or user ARN (no '*' or '?': the SCP exempts the "
+                    "deployers with ArnNotLike aws:PrincipalArn, and a pattern would exempt every role it matches)"
+                )
         return v
+
+
+def check_scp(scp: ScpSpec, *, account_id: str, partition: str) -> None:
+    """The SCP settings against the environment's account (``access.scp``).
+
+    - the deployers are principals of the environment's own account and partition: the SCP applies
+      to that account, and a principal elsewhere never makes requests there as itself;
+    - the management account is not the environment's account, nor one of ``target_ids``: SCPs never
+      restrict the management account (AWS Organizations User Guide, "Service control policies",
+      https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so
+      the guard would do nothing there.
+
+    Raises:
+        ValueError: ``access.scp.<field>: ...`` naming the first offending value.
+    """
+    mgmt = scp.management_account_id
+    if mgmt is not None and mgmt == account_id:
+        raise ValueError(
+            f"access.scp.management_account_id: {mgmt} is the environment's own account_id; SCPs never "
+            "restrict the management account, so the SCP would guard nothing (run the environment in a member account)"
+        )
+    if mgmt is not None and mgmt in scp.target_ids:
+        raise ValueError(
+            f"access.scp.target_ids: {mgmt} is the management account; SCPs never restrict the management account"
+        )
+    where = "access.scp.deployer_principals"
+    for arn in scp.deployer_principals:
+        arn_partition, arn_account = arn.split(":")[1], arn.split(":")[4]
+        if (arn_partition, arn_account) != (partition, account_id):
+            raise ValueError(
+                f"{where}: {arn!r} is in {arn_partition}/{arn_account}, not the environment's "
+                f"{partition}/{account_id}"
+            )
+
+
+def check_trust_rules(
+    operators: Sequence[Sequence[str]],
+    sweep_principals: Sequence[str],
+    drift: DriftSpec,
+    scp: ScpSpec,
+    *,
+    account_id: str,
+    partition: str,
+    production: bool,
+) -> None:
+    """The root rule (:func:`check_principals`) on every principal list of a config, and
+    :func:`check_scp`. ``operators``: each operator's ``trusted_principals``, in config order.
+
+    Raises:
+        ValueError: ``<yaml path>: ...`` naming the first offending entry.
+    """
+    acct, part = account_id, partition
+    for i, principals in enumerate(operators):
+        where = f"access.operators[{i}].trusted_principals"
+        check_principals(
+            where, principals, account_id=acct, partition=part, production=production, allow_empty=False
+        )
+    check_principals(
+        "windows.sweep_principals", sweep_principals, account_id=acct, partition=part, production=production
+    )
+    check_scp(scp, account_id=account_id, partition=partition)
+    if scp.enabled and not scp.deployer_principals:
+        raise ValueError(
+            "access.scp.deployer_principals: required when the SCP is enabled (who runs terraform apply)"
+        )
+    oidc = drift.github_oidc is not None
+    check_principals(
+        "drift.trusted_principals",
+        drift.trusted_principals,
+        account_id=acct,
+        partition=part,
+        production=production,
+        allow_empty=oidc,
+    )

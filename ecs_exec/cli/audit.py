@@ -63,17 +63,15 @@ def _prepare(
     from ecs_exec.cli.output import info
     from ecs_exec.clock import utcnow
     from generator.loader import load_config
+    from generator.lookup import require_cluster
     from reconciler.audit.event_files import load_event_files
     from reconciler.audit.timerange import parse_range
 
     spec = load_config(env, config)
     now = utcnow()
     rng = parse_range(since, until, now)
-    if cluster is not None and spec.cluster(cluster) is None:
-        known = ", ".join(c.name for c in spec.clusters)
-        raise NotFoundError(
-            f"--cluster: unknown cluster {cluster!r} in environment {spec.environment} (known: {known})"
-        )
+    if cluster is not None:
+        require_cluster(spec, cluster)
     if not events_files:
         return spec, now, rng, None
     from reconciler.audit.callers import MAX_ROLE_SESSION

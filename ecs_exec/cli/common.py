@@ -129,6 +129,61 @@ def env_options(
     return decorate
 
 
+class WholeNumber(click.ParamType):
+    """The one integer option type (``--minutes``, ``--wait-timeout``, ``--concurrency``, ...).
+
+    A value that is not an integer reads "is not a whole number"; with ``min`` / ``max`` a value out of
+    range reads "must be between MIN and MAX, got N". Exit 4 and one line come from
+    :class:`OperatorGroup`, which maps every bad option value to it.
+    """
+
+    name = "integer"
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:  # noqa: A002 - click's words
+        self.min, self.max = min, max
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                raise click.BadParameter(f"{value!r} is not a whole number", param=param) from None
+        low = self.min if self.min is not None else number
+        high = self.max if self.max is not None else number
+        if not low <= number <= high:
+            if self.min is not None and self.max is not None:
+                raise click.BadParameter(
+                    f"must be between {self.min} and {self.max}, got {number}", param=param
+                )
+            bound = f"at least {self.min}" if self.min is not None else f"at most {self.max}"
+            raise click.BadParameter(f"must be {bound}, got {number}", param=param)
+        return number
+
+
+#: An integer option without bounds (the command checks its range and words the message itself).
+WHOLE_NUMBER = WholeNumber()
+
+
+def stop_tasks_option(fn: F) -> F:
+    """``--stop-tasks/--no-stop-tasks`` of ``drift fix``, ``exec-window close`` and ``sweep``: one
+    meaning (stop the running tasks that still allow exec once their service's exec is off) and one
+    default (on when the config says ``production: true``, off otherwise; see :func:`stop_tasks_default`)."""
+    return click.option(
+        "--stop-tasks/--no-stop-tasks",
+        "stop_tasks",
+        default=None,
+        help="Stop running tasks that still allow exec once their service's exec is off "
+        "(default: on when the config says production: true, else off).",
+    )(fn)
+
+
+def stop_tasks_default(stop_tasks: bool | None, production: bool) -> bool:
+    """The value of ``--stop-tasks``: as given, else the config's ``production``."""
+    return production if stop_tasks is None else stop_tasks
+
+
 def _print_error(exc: BaseException, prog: str) -> None:
     if isinstance(exc, OperatorError):
         msg = exc.message

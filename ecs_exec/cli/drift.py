@@ -13,8 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ecs_exec.cli.common import env_options, run_exit, subcommand_group
-from ecs_exec.errors import InvalidValueError
+from ecs_exec.cli.common import (
+    WholeNumber,
+    env_options,
+    run_exit,
+    stop_tasks_default,
+    stop_tasks_option,
+    subcommand_group,
+)
 
 if TYPE_CHECKING:
     from ecs_exec.pacing import Pacer
@@ -29,7 +35,7 @@ log = logging.getLogger("ecs_exec.drift")
 def _concurrency_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--concurrency",
-        type=int,
+        type=WholeNumber(1, MAX_CONCURRENCY),
         default=8,
         show_default=True,
         help=f"Clusters read (and fixed) at once, 1-{MAX_CONCURRENCY}.",
@@ -57,7 +63,13 @@ def _progress(total: int, pacer: Pacer) -> Callable[[int, int], None] | None:
 
 
 def _run(
-    env: str | None, config: str | None, output: str, concurrency: int, fix: bool, **fix_flags: bool
+    env: str | None,
+    config: str | None,
+    output: str,
+    concurrency: int,
+    fix: bool,
+    dry_run: bool = False,
+    stop_tasks: bool | None = None,
 ) -> None:
     from ecs_exec.aws import ClientFactory, verify_account
     from ecs_exec.cli.output import Document, Table, emit
@@ -74,14 +86,13 @@ def _run(
         to_json,
     )
 
-    if not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise InvalidValueError(f"--concurrency: must be between 1 and {MAX_CONCURRENCY}, got {concurrency}")
     spec = load_config(env, config)
     factory = ClientFactory(
         spec.region, max_pool_connections=max(20, 2 * concurrency), rate_limits=spec.api_rate_limits
     )
     identity = verify_account(factory, spec.account_id)
-    options = RunOptions(fix=fix, fix_options=FixOptions(**fix_flags), concurrency=concurrency)
+    fix_options = FixOptions(dry_run=dry_run, stop_tasks=stop_tasks_default(stop_tasks, spec.production))
+    options = RunOptions(fix=fix, fix_options=fix_options, concurrency=concurrency)
     report = run_drift(
         spec,
         factory,
@@ -132,11 +143,9 @@ def drift_check(env: str | None, config: str | None, output: str, concurrency: i
 @env_options(outputs=("table", "json"))
 @_concurrency_option
 @click.option("--dry-run", is_flag=True, help="Log the actions with before/after values; change nothing.")
-@click.option(
-    "--stop-tasks", is_flag=True, help="Stop running tasks that still allow exec once their service is off."
-)
+@stop_tasks_option
 def drift_fix(
-    env: str | None, config: str | None, output: str, concurrency: int, dry_run: bool, stop_tasks: bool
+    env: str | None, config: str | None, output: str, concurrency: int, dry_run: bool, stop_tasks: bool | None
 ) -> None:
     """Correct what differs (only that); exit 0 once everything found is fixed, 3 when some is left."""
     _run(env, config, output, concurrency, fix=True, dry_run=dry_run, stop_tasks=stop_tasks)

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ecs_exec.cli.common import env_options
+from ecs_exec.cli.common import WHOLE_NUMBER, env_options
 from ecs_exec.cli.output import info
 from ecs_exec.cli.window_options import (
-    WHOLE_NUMBER,
     check_minutes,
     check_reason,
     check_service,

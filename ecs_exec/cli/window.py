@@ -17,15 +17,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ecs_exec.cli.common import cluster_option, env_options, subcommand_group
-from ecs_exec.cli.output import emit_json, emit_table, info
-from ecs_exec.cli.window_options import (
+from ecs_exec.cli.common import (
     WHOLE_NUMBER,
-    check_minutes,
-    check_reason,
-    check_service,
-    check_timeout,
+    cluster_option,
+    env_options,
+    stop_tasks_default,
+    stop_tasks_option,
+    subcommand_group,
 )
+from ecs_exec.cli.output import emit_json, emit_table, info
+from ecs_exec.cli.window_options import check_minutes, check_reason, check_service, check_timeout
 from ecs_exec.errors import PartialFailureError
 
 if TYPE_CHECKING:
@@ -270,12 +271,7 @@ def extend_cmd(
 @click.option(
     "--reason", default="closed by operator", show_default=True, help="Recorded in the closed event."
 )
-@click.option(
-    "--stop-tasks/--no-stop-tasks",
-    "stop_tasks",
-    default=None,
-    help="Stop tasks that still allow exec (default: on in a production environment).",
-)
+@stop_tasks_option
 @_wait_options
 @_change_options
 def close_cmd(
@@ -296,17 +292,17 @@ def close_cmd(
     Closing a closed window changes nothing and exits 0. With --wait (default) wait until no
     running task of the service allows exec.
     """
+    from generator.lookup import require_cluster
     from reconciler.windows import close_window, wait_until_closed
-    from reconciler.windows.plan import config_cluster
 
     spec = _load(env, config)
     text = check_reason(reason)
-    config_cluster(spec, cluster)
+    require_cluster(spec, cluster)
     service = check_service(service, cluster)
     check_timeout(wait_timeout)
     now = _now()
     factory, actor = _connect(spec, assume_role)
-    stop = spec.production if stop_tasks is None else stop_tasks
+    stop = stop_tasks_default(stop_tasks, spec.production)
     result = close_window(
         factory, spec, cluster, service, now=now, actor=actor, reason=text, stop_tasks=stop, dry_run=dry_run
     )
@@ -349,12 +345,7 @@ def list_cmd(env: str | None, config: str | None, output: str, assume_role: bool
 
 @window.command("sweep")
 @env_options(outputs=("table", "json"))
-@click.option(
-    "--stop-tasks/--no-stop-tasks",
-    "stop_tasks",
-    default=None,
-    help="Stop tasks that still allow exec (default: on in a production environment).",
-)
+@stop_tasks_option
 @_change_options
 def sweep_cmd(
     env: str | None,
@@ -374,7 +365,7 @@ def sweep_cmd(
     spec = _load(env, config)
     now = _now()
     factory, actor = _connect(spec, assume_role)
-    stop = spec.production if stop_tasks is None else stop_tasks
+    stop = stop_tasks_default(stop_tasks, spec.production)
     report = sweep_windows(factory, spec, now=now, actor=actor, stop_tasks=stop, dry_run=dry_run)
     rows = [
         {

@@ -6,9 +6,6 @@ CLI-only: the window operations (:mod:`reconciler.windows`) take values already 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import click
 
 from ecs_exec.errors import InvalidValueError
 
@@ -80,24 +77,3 @@ def check_timeout(wait_timeout: int) -> None:
     """
     if wait_timeout <= 0:
         raise InvalidValueError(f"--wait-timeout: must be a positive number of seconds, got {wait_timeout}")
-
-
-class WholeNumber(click.ParamType):
-    """An integer option (``--minutes``, ``--wait-timeout``) whose bad value reads "is not a whole number".
-
-    Exit 4 and one line come from the shared mechanism (:class:`~ecs_exec.cli.common.OperatorGroup`
-    maps every bad option value to it); this type only words the message for minutes and seconds.
-    """
-
-    name = "integer"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        try:
-            return int(str(value).strip())
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a whole number", param=param) from None
-
-
-WHOLE_NUMBER = WholeNumber()

@@ -4,7 +4,8 @@ Four capabilities (the README's promises, asked as in :mod:`iampolicy.questions`
 ``turn-exec-on`` (any action that takes ``ecs:enable-execute-command`` with ``"true"``),
 ``execute-command`` (``ecs:ExecuteCommand`` into a container of the cluster), ``start-session``
 (``ssm:StartSession`` on a task of the cluster) and ``assume-role`` (the exec-window, operator and
-drift roles, with or without a source identity). A capability is found when the answer is
+drift roles, with no source identity, someone else's, and an IAM user's own name), and what an
+assumed role's policies give (``via`` the role). A capability is found when the answer is
 ``allowed``, or ``conditional`` (a condition the evaluator cannot decide: reported, never hidden).
 """
 
@@ -24,11 +25,13 @@ KINDS = ("turn-exec-on", "execute-command", "start-session", "assume-role")
 @dataclass(frozen=True)
 class Capability:
     """``kind`` (one of :data:`KINDS`) on ``target`` (a cluster name, or a role name for
-    ``assume-role``); ``decision`` ``allowed`` or ``conditional``."""
+    ``assume-role``); ``decision`` ``allowed`` or ``conditional``; ``via``: the managed role the
+    principal assumes to get it (None: with its own policies)."""
 
     kind: str
     target: str
     decision: Decision
+    via: str | None = None
 
 
 def partition_of(region: str) -> str:
@@ -68,7 +71,20 @@ def capabilities_of(p: Principal, spec: EnvironmentSpec, roles: Mapping[str, Pri
     for name, role in sorted(roles.items()):
         if role.arn == p.arn:
             continue
-        d = questions.best(questions.assume_role(p, role, si) for si in (None, "someone-else"))
+        d = questions.best(questions.assume_role(p, role, si) for si in source_identities(p))
         if d in FOUND:
             found.append(Capability("assume-role", name, d))
+            found += [
+                Capability(c.kind, c.target, questions.weakest((d, c.decision)), via=name)
+                for c in capabilities_of(role, spec, {})
+                if c.kind != "assume-role"
+            ]
     return found
+
+
+def source_identities(p: Principal) -> tuple[str | None, ...]:
+    """The source identities ``p`` is asked to assume a role with: none, someone else's, and, for an
+    IAM user, their own user name (the request a trust bound by ``sts:SourceIdentity =
+    ${aws:username}`` lets through; IAM User Guide, "Monitor and control actions taken with assumed
+    roles", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)."""
+    return (None, "someone-else", p.name) if p.type == "user" else (None, "someone-else")

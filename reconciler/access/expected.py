@@ -6,10 +6,11 @@
 - ``start-session`` on ECS tasks: nobody (it goes around ECS Exec's controls);
 - ``assume-role``: the exec-window role by the operator roles and ``windows.sweep_principals``; an
   operator role by its ``trusted_principals``; the drift role by ``drift.trusted_principals``. An
-  ARN pattern (``*``) matches as ``ArnLike`` does. The account root names nobody: it stands for
-  "IAM users of the account naming themselves", and a user whose trust binds
-  ``sts:SourceIdentity`` to ``${aws:username}`` has no ``assume-role`` capability at all (the report
-  asks with no source identity and with someone else's), so a user listed there is unexpected.
+  ARN pattern (``*``) matches as ``ArnLike`` does. The account root names nobody: a user who can
+  assume a role whose trust binds ``sts:SourceIdentity`` to ``${aws:username}`` (the report asks
+  with the user's own name too) is expected only when the config names that user (or a pattern
+  matching them) among the role's trusted principals;
+- a capability ``via`` a role: when assuming the role is expected and the role's capability is.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def _trusted(p: Principal, principals: Sequence[str]) -> bool:
 def is_expected(p: Principal, cap: Capability, spec: EnvironmentSpec) -> bool:
     """Whether the config expects ``p`` to have ``cap``."""
     operators = {o.name: o for o in spec.access.operators}
+    if cap.via is not None:
+        assume = Capability("assume-role", cap.via, cap.decision)
+        own = Capability(cap.kind, cap.target, cap.decision)
+        return is_expected(p, assume, spec) and is_expected(Principal(cap.via, "", "role"), own, spec)
     if cap.kind == "turn-exec-on":
         return p.type == "role" and p.name in (spec.windows.role_name, spec.drift_role_name)
     if cap.kind == "execute-command":

@@ -1,8 +1,10 @@
 """The access report: principals with capabilities, expected or not, as JSON and as a table.
 
 JSON (``schema_version`` 1): ``{schema_version, command, environment, principals: [{name, arn,
-type, capabilities: [{capability, target, decision, expected}], expected}], notes}``; principals
-with no capability are left out. Exit 3 when a principal is unexpected.
+type, capabilities: [{capability, target, via, decision, expected}], expected}], notes}``; principals
+with no capability are left out. A managed role whose trust admits principals the account details
+cannot list (``*``, another account, this account's root without a condition naming who) is a
+row of its own, ``trust:<role>`` of type ``trust`` (:mod:`.trust`). Exit 3 when a principal is unexpected.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from ecs_exec.aws import ClientFactory
 from ecs_exec.errors import ExitCode
 from generator.spec import EnvironmentSpec
 from iampolicy import Principal
-from reconciler.access.capabilities import KINDS, Capability, capabilities_of
+from reconciler.access.capabilities import KINDS, Capability, capabilities_of, partition_of
 from reconciler.access.details import AccountIam, read_account
 from reconciler.access.expected import is_expected, managed_role_names
+from reconciler.access.trust import PROBE_NAME, describe, open_trusts
 
 SCHEMA_VERSION = 1
 COMMAND = "access report"
@@ -44,7 +47,13 @@ class PrincipalAccess:
             "arn": self.principal.arn,
             "type": self.principal.type,
             "capabilities": [
-                {"capability": c.kind, "target": c.target, "decision": str(c.decision), "expected": ok}
+                {
+                    "capability": c.kind,
+                    "target": c.target,
+                    "via": c.via,
+                    "decision": str(c.decision),
+                    "expected": ok,
+                }
                 for c, ok in self.capabilities
             ],
             "expected": self.expected,
@@ -87,7 +96,9 @@ class AccessReport:
             }
             for kind in KINDS:
                 row[kind] = ", ".join(
-                    c.target + ("" if ok else "!") for c, ok in p.capabilities if c.kind == kind
+                    c.target + (f" (via {c.via})" if c.via else "") + ("" if ok else "!")
+                    for c, ok in p.capabilities
+                    if c.kind == kind
                 )
             out.append(row)
         return out
@@ -105,6 +116,11 @@ def build_report(spec: EnvironmentSpec, account: AccountIam) -> AccessReport:
         caps = capabilities_of(p, spec, roles)
         if caps:
             report.principals.append(PrincipalAccess(p, tuple((c, is_expected(p, c, spec)) for c in caps)))
+    for name, pseudo, cap, admitted in open_trusts(roles, spec.account_id, partition_of(spec.region)):
+        probes = [Principal(PROBE_NAME, arn, "role") for arn in admitted]
+        ok = all(is_expected(probe, cap, spec) for probe in probes)
+        report.principals.append(PrincipalAccess(pseudo, ((cap, ok),)))
+        report.notes.append(describe(name, admitted, spec.account_id))
     return report
 
 

@@ -24,6 +24,7 @@ from ecs_exec.aws import ClientFactory, error_code
 from generator.spec import EnvironmentSpec
 from reconciler.audit.model import WindowInterval
 from reconciler.audit.windows import build_intervals, interval_from_tags
+from reconciler.live.model import service_of_group
 from reconciler.windows.record import WindowEvent, parse_window, parse_window_event, tags_to_dict
 
 PERMISSIONS = ("logs:FilterLogEvents", "ecs:DescribeTasks", "ecs:DescribeServices")
@@ -83,8 +84,8 @@ def read_window_events(
 def task_services(
     ecs: Any, cluster: str, task_ids: Iterable[str], stopped: dict[str, datetime] | None = None
 ) -> dict[str, str]:
-    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks started by a service
-    (group ``service:<name>``) and for twins (group ``ecs-exec:<name>``).
+    """``DescribeTasks`` (batches of 100): task id -> service name, for tasks of a service (its twins,
+    group ``ecs-exec:<service>``, included: :func:`reconciler.live.model.service_of_group`).
 
     ``stopped``, when given, receives task id -> ``stoppedAt`` (UTC) of the stopped tasks."""
     ids = sorted(set(task_ids))
@@ -94,8 +95,9 @@ def task_services(
         for task in resp.get("tasks", []):
             group = task.get("group") or ""
             task_id = str(task.get("taskArn", "")).rsplit("/", 1)[-1]
-            if group.startswith(("service:", "ecs-exec:")) and task_id:
-                out[task_id] = group.split(":", 1)[1]
+            owner = service_of_group(group)  # the live model's rule: twins belong to their service
+            if owner is not None and task_id:
+                out[task_id] = owner
             if stopped is not None and task_id and isinstance(task.get("stoppedAt"), datetime):
                 stopped[task_id] = task["stoppedAt"].astimezone(UTC)
     return out

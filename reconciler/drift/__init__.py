@@ -1,7 +1,7 @@
 """Drift: compare live clusters, exec log groups, services and tasks with the desired state, and fix.
 
-- :mod:`~reconciler.drift.readers` — declared readers (API, id field, batch size, permissions);
-- :mod:`~reconciler.drift.model` — immutable records (live state, findings, outcomes);
+- :mod:`reconciler.live` — the live model every job reads through (declared readers, live records);
+- :mod:`~reconciler.drift.model` — immutable records (cluster state, findings, outcomes);
 - :mod:`~reconciler.drift.diff` — the pure comparison;
 - :mod:`~reconciler.drift.fix` — actions that send only what differs;
 - :mod:`~reconciler.drift.engine` — fleet reads and the bounded per-cluster pool;
@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
-from reconciler.drift import fix, readers
+from reconciler import live
+from reconciler.drift import fix
 
 #: Every IAM action ``drift check`` and ``drift fix`` need (the generator's drift role must allow them).
 PERMISSIONS: tuple[str, ...] = tuple(
-    sorted(set(readers.PERMISSIONS) | set(fix.PERMISSIONS) | set(fix.CLOSE_WINDOW_PERMISSIONS))
+    sorted(set(live.PERMISSIONS) | set(fix.PERMISSIONS) | set(fix.CLOSE_WINDOW_PERMISSIONS))
 )

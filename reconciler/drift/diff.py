@@ -6,9 +6,7 @@ state derived by :mod:`generator.expected` (the same shapes the generator render
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from ecs_exec.clock import iso
 from generator.expected import (
@@ -18,36 +16,10 @@ from generator.expected import (
 )
 from generator.spec import ClusterSpec, EnvironmentSpec, ExecMode
 from reconciler.drift.model import Action, ClusterState, Finding, Kind, LiveService
+from reconciler.live.exec_config import exec_config_differences, flatten_exec_config
 from reconciler.windows.record import has_valid_window, parse_window
 
 EXEC_CONFIG = "executeCommandConfiguration"
-
-#: Flattened fields of ``executeCommandConfiguration`` and their value when the API leaves them out
-#: (a missing ``logging`` is ``DEFAULT``; a missing flag is false; a missing name is none).
-EXEC_CONFIG_FIELDS: dict[str, Any] = {
-    "kmsKeyId": None,
-    "logging": "DEFAULT",
-    "logConfiguration.cloudWatchLogGroupName": None,
-    "logConfiguration.cloudWatchEncryptionEnabled": False,
-    "logConfiguration.s3BucketName": None,
-    "logConfiguration.s3EncryptionEnabled": False,
-    "logConfiguration.s3KeyPrefix": None,
-}
-
-
-def flatten_exec_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``executeCommandConfiguration`` as ``{dotted field: value}`` over :data:`EXEC_CONFIG_FIELDS`,
-    with API defaults filled in and empty strings read as None."""
-    config = config or {}
-    log_conf = config.get("logConfiguration") or {}
-    flat: dict[str, Any] = {}
-    for key, default in EXEC_CONFIG_FIELDS.items():
-        source, name = (
-            (log_conf, key.split(".", 1)[1]) if key.startswith("logConfiguration.") else (config, key)
-        )
-        value = source.get(name)
-        flat[key] = default if value is None or value == "" else value
-    return flat
 
 
 def desired_service_exec(
@@ -77,8 +49,10 @@ def _cluster_findings(spec: EnvironmentSpec, state: ClusterState) -> list[Findin
         ]
     findings: list[Finding] = []
     key = state.kms_key_arn
-    desired = flatten_exec_config(expected_execute_command_configuration(spec, state.name, key or ""))
+    expected = expected_execute_command_configuration(spec, state.name, key or "")
+    desired = flatten_exec_config(expected)
     actual = flatten_exec_config(live.execute_command_configuration)
+    differing = set(exec_config_differences(expected, live.execute_command_configuration))
     for field, want in desired.items():
         have = actual[field]
         if field == "kmsKeyId" and key is None:
@@ -94,7 +68,7 @@ def _cluster_findings(spec: EnvironmentSpec, state: ClusterState) -> list[Findin
                     note="KMS alias not found: the key is missing",
                 )
             )
-        elif have != want:
+        elif field in differing:
             action = Action.UPDATE_CLUSTER if key is not None else Action.RUN_MAKE_APPLY
             findings.append(
                 Finding(state.name, Kind.CLUSTER, live.arn, f"{EXEC_CONFIG}.{field}", want, have, action)
@@ -190,7 +164,8 @@ def _service_and_task_findings(
     mode = cluster.exec.mode
     findings: list[Finding] = []
     desired_by_service: dict[str, bool | None] = {}
-    for svc in state.services:
+    draining = {s.name for s in state.services if not s.active}
+    for svc in (s for s in state.services if s.active):
         want = desired_service_exec(mode, svc, now, max_minutes)
         desired_by_service[svc.name] = want
         if want is not None and svc.enable_execute_command != want:
@@ -211,7 +186,7 @@ def _service_and_task_findings(
     if mode is ExecMode.ALWAYS:
         return findings
     for task in state.tasks:
-        if not task.enable_execute_command or task.twin_of is not None:
+        if not task.allows_exec or task.twin_of is not None:
             continue
         owner = task.service_name
         # A task of a service with an open window may keep exec; any other one (a standalone task,
@@ -220,6 +195,8 @@ def _service_and_task_findings(
             continue
         if owner is None:
             note = "standalone task"
+        elif owner in draining:
+            note = f"service {owner} is DRAINING (being deleted)"
         elif owner in desired_by_service:
             note = f"service {owner} turned exec off"
         else:

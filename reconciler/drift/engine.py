@@ -21,7 +21,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ecs_exec.aws import ClientFactory, describe_error, error_code
 from generator.spec import EnvironmentSpec, ExecMode
-from reconciler.drift import readers
 from reconciler.drift.diff import diff_cluster, unmanaged_clusters
 from reconciler.drift.fix import CloseWindow, FixOptions, check_stop, fix_cluster, window_closer
 from reconciler.drift.model import (
@@ -35,6 +34,10 @@ from reconciler.drift.model import (
     Outcome,
     Status,
 )
+from reconciler.live import clusters as live_clusters
+from reconciler.live import logs_keys
+from reconciler.live import services as live_services
+from reconciler.live import tasks as live_tasks
 
 #: ``progress(done, total)``: called after each cluster (from the main thread).
 Progress = Callable[[int, int], None]
@@ -74,21 +77,21 @@ def _read_fleet(spec: EnvironmentSpec, factory: ClientFactory) -> _Fleet:
     fleet_errors: list[ClusterError] = []
     unmanaged: tuple[str, ...] = ()
     try:
-        unmanaged = unmanaged_clusters(spec, readers.list_cluster_arns(factory))
+        unmanaged = unmanaged_clusters(spec, live_clusters.list_cluster_arns(factory))
     except (ClientError, BotoCoreError) as exc:
         fleet_errors.append(_error("*", exc))
-    clusters, errors = readers.describe_clusters(factory, names)
+    clusters, errors = live_clusters.describe_clusters(factory, names)
     cluster_errors = {name: _error(name, exc) for name, exc in errors.items()}
     shared_error: ClusterError | None = None
     log_groups: dict[str, LiveLogGroup] = {}
     kms_keys: dict[str, str | None] = {}
     try:
-        log_groups = readers.read_log_groups(factory, spec.exec_log_group_name(""))
+        log_groups = logs_keys.read_log_groups(factory, spec.exec_log_group_name(""))
         configured = spec.exec_logging.kms.key_arn
         if configured is not None:
             kms_keys = {name: configured for name in names}
         else:
-            aliases = readers.read_kms_aliases(factory, spec.kms_alias_name(""))
+            aliases = logs_keys.read_kms_aliases(factory, spec.kms_alias_name(""))
             key_prefix = f"arn:{spec.partition}:kms:{spec.region}:{spec.account_id}:key/"
             kms_keys = {
                 name: (key_prefix + aliases[alias])
@@ -113,7 +116,7 @@ class _Keys:
 
 def _read_keys(pool: ThreadPoolExecutor, factory: ClientFactory, key_arns: set[str]) -> _Keys:
     """One ``DescribeKey`` per distinct key (a configured key shared by every cluster is read once)."""
-    futures = {arn: pool.submit(readers.read_key, factory, arn) for arn in sorted(key_arns)}
+    futures = {arn: pool.submit(logs_keys.read_key, factory, arn) for arn in sorted(key_arns)}
     keys: dict[str, LiveKey] = {}
     errors: dict[str, ClientError | BotoCoreError] = {}
     for arn, future in futures.items():
@@ -144,9 +147,9 @@ def _handle_cluster(
     arn = live.arn if live is not None else spec.cluster_arn(name)
     mode = spec.cluster(name).exec.mode  # type: ignore[union-attr]  # name comes from spec.clusters
     try:
-        services = readers.read_services(factory, arn) if live else ()
+        services = live_services.read_services(factory, arn, include_draining=True) if live else ()
         check_stop(stop)
-        tasks = readers.read_tasks(factory, arn) if live and mode is not ExecMode.ALWAYS else ()
+        tasks = live_tasks.read_tasks(factory, arn) if live and mode is not ExecMode.ALWAYS else ()
     except (ClientError, BotoCoreError) as exc:
         return ClusterResult(name, errors=(_error(name, exc),))
     key_arn = fleet.kms_keys.get(name)
@@ -167,7 +170,8 @@ def _handle_cluster(
         )
     else:
         outcomes, errors = tuple(Outcome(f, Status.DRIFT) for f in findings), ()
-    return ClusterResult(name, outcomes, errors, services_read=len(services), tasks_read=len(tasks))
+    active = sum(1 for s in services if s.active)
+    return ClusterResult(name, outcomes, errors, services_read=active, tasks_read=len(tasks))
 
 
 def run_drift(

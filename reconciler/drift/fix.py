@@ -237,11 +237,11 @@ class _Fixer:
         for f in findings:
             if f.action is Action.PUT_RETENTION_POLICY:
                 self.fix_retention(f)
-        # A task whose "service:<name>" group names no ACTIVE service (deleted, draining, or a RunTask
-        # --group naming none) has no service left that could allow exec: it counts as off.
-        active = {s.name for s in self.state.services}
+        # A task whose group names no active service (deleted, DRAINING, or a RunTask --group naming
+        # none) has no service left that could allow exec: it counts as off (reconciler.live.model).
+        active = {s.name for s in self.state.services if s.active}
         owners = {f.service for f in findings if f.kind is Kind.TASK and f.service is not None}
-        services_off = {s.name for s in self.state.services if not s.enable_execute_command}
+        services_off = {s.name for s in self.state.services if s.active and not s.enable_execute_command}
         services_off |= {str(o) for o in owners - active}
         for f in findings:
             fixable = f.kind is Kind.SERVICE and f.action in (Action.UPDATE_SERVICE, Action.CLOSE_WINDOW)

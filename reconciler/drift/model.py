@@ -1,15 +1,22 @@
-"""Immutable records of the drift reconciler: what was read, what differs, what was done.
-
-Live records keep only the fields the diff needs (never the raw API answers), so a fleet of
-10,000 services stays small in memory. Names follow the AWS API fields they come from.
+"""Immutable records of the drift reconciler: what was read (live records of :mod:`reconciler.live`),
+what differs, what was done. Names follow the AWS API fields they come from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+# The live records are the live model's (one reader for every job); drift keeps only its own records.
+from reconciler.live.model import (  # noqa: F401 - re-exported for the drift modules
+    KEY_NOT_FOUND,
+    LiveCluster,
+    LiveKey,
+    LiveLogGroup,
+    LiveService,
+    LiveTask,
+)
 
 #: Version of the ``--output json`` document; bump on any incompatible change.
 SCHEMA_VERSION = 1
@@ -57,72 +64,6 @@ class Status(StrEnum):
     MANUAL = "manual"  #: needs a person (make apply, CodeDeploy deployment)
     SKIPPED = "skipped"  #: fixable but not asked for (a task without --stop-tasks)
     FAILED = "failed"  #: the fixing call failed
-
-
-@dataclass(frozen=True)
-class LiveCluster:
-    """A cluster as ``DescribeClusters(include=[CONFIGURATIONS, SETTINGS, TAGS])`` returns it."""
-
-    arn: str
-    name: str
-    status: str
-    execute_command_configuration: Mapping[str, Any] | None
-    container_insights: str | None
-
-
-@dataclass(frozen=True)
-class LiveLogGroup:
-    """A log group from ``DescribeLogGroups``: ``kmsKeyId`` (key ARN) and ``retentionInDays`` (None: never expire)."""
-
-    name: str
-    arn: str
-    kms_key_id: str | None
-    retention_in_days: int | None
-
-
-#: ``LiveKey.state`` of a key ``DescribeKey`` does not find (deleted).
-KEY_NOT_FOUND = "NotFound"
-
-
-@dataclass(frozen=True)
-class LiveKey:
-    """An exec KMS key from ``DescribeKey``: ``KeyState`` (``Enabled``, ``Disabled``,
-    ``PendingDeletion``, ... or :data:`KEY_NOT_FOUND`) and ``DeletionDate`` (ISO 8601 UTC, or None)."""
-
-    arn: str
-    state: str
-    deletion_date: str | None = None
-
-
-@dataclass(frozen=True)
-class LiveService:
-    """A service from ``DescribeServices(include=["TAGS"])``; ``tags`` as a plain ``{key: value}``."""
-
-    arn: str
-    name: str
-    enable_execute_command: bool
-    deployment_controller: str
-    tags: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class LiveTask:
-    """A running task from ``DescribeTasks``; ``group`` is ``service:<name>`` for a service's task."""
-
-    arn: str
-    group: str
-    enable_execute_command: bool
-    tags: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def service_name(self) -> str | None:
-        """Owning service name, or None for a standalone task."""
-        return self.group[len("service:") :] if self.group.startswith("service:") else None
-
-    @property
-    def twin_of(self) -> str | None:
-        """The service this task is the twin of (group ``ecs-exec:<service>``), else None."""
-        return self.group[len("ecs-exec:") :] if self.group.startswith("ecs-exec:") else None
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class Context:
 
     def exec_config(self) -> dict[str, Any] | None:
         """``configuration.executeCommandConfiguration`` of the cluster, or None."""
-        conf = (self.target.cluster.get("configuration") or {}).get("executeCommandConfiguration")
+        conf = self.target.cluster.execute_command_configuration
         return dict(conf) if conf else None
 
     def log_config(self) -> dict[str, Any]:
@@ -104,10 +104,8 @@ class Context:
         """The exec log group ARN without ``:*`` (from ``DescribeLogGroups``, else built from the name)."""
         name = self.log_group_name()
         group = self.facts.log_group(name) if name else None
-        if group and group.get("logGroupArn"):
-            return str(group["logGroupArn"])
-        if group and group.get("arn"):
-            return str(group["arn"]).removesuffix(":*")
+        if group is not None and group.arn:
+            return group.arn
         return f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:{name}"
 
     def bucket(self) -> str | None:

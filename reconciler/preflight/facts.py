@@ -2,9 +2,10 @@
 
 :func:`resolve` finds the target (cluster, service, task) and raises :class:`NotFoundError`
 (exit 4) for an unknown one; :class:`Facts` then reads the rest lazily, each reader declaring
-the IAM actions it needs (``@reads``); :data:`PERMISSIONS` is their union. Readers return AWS API
-shapes (field names as the APIs spell them); a reader that fails raises botocore's error, which
-the runner turns into a WARN of the check that needed it.
+the IAM actions it needs (``@reads``); :data:`PERMISSIONS` is their union. The cluster, service,
+tasks, log group and key are read through the live model (:mod:`reconciler.live`, its rules and
+records); the rest return AWS API shapes. A reader that fails raises botocore's error, which the
+runner turns into a WARN of the check that needed it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from botocore.exceptions import ClientError
 
 from ecs_exec.aws import ClientFactory, error_code
 from ecs_exec.errors import NotFoundError
+from reconciler.live import clusters as live_clusters
+from reconciler.live import logs_keys
+from reconciler.live import services as live_services
+from reconciler.live import tasks as live_tasks
+from reconciler.live.model import LiveCluster, LiveKey, LiveLogGroup
+from reconciler.live.parse import parse_task
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MISSING = object()
@@ -52,10 +59,12 @@ RESOLVE_PERMISSIONS = ("ecs:DescribeClusters", "ecs:DescribeServices", "ecs:Desc
 class Target:
     """The resolved target. ``task`` is None when ``--service`` has no running task.
 
-    ``running_tasks`` counts the service's RUNNING tasks (the newest one is judged).
+    ``running_tasks`` counts the service's running tasks (the live model's rule, twins included; a
+    RUNNING one is judged before one still starting, the newest first). ``service`` and ``task`` are
+    the API answers (preflight judges more fields than the live records keep).
     """
 
-    cluster: dict[str, Any]
+    cluster: LiveCluster
     service: dict[str, Any] | None
     task: dict[str, Any] | None
     container: str | None
@@ -64,12 +73,12 @@ class Target:
     @property
     def cluster_name(self) -> str:
         """``clusterName`` of the resolved cluster."""
-        return str(self.cluster["clusterName"])
+        return self.cluster.name
 
     @property
     def cluster_arn(self) -> str:
         """``clusterArn`` of the resolved cluster."""
-        return str(self.cluster["clusterArn"])
+        return self.cluster.arn
 
     @property
     def task_definition_arn(self) -> str | None:
@@ -92,26 +101,6 @@ class Target:
         }
 
 
-def _service_tasks(ecs: Any, cluster_arn: str, service: str) -> list[dict[str, Any]]:
-    """RUNNING tasks of ``service``: ``ListTasks`` + ``DescribeTasks`` filtered on ``group`` and
-    ``clusterArn`` (moto ignores ``serviceName`` and matches the cluster by substring)."""
-    arns: list[str] = []
-    for page in ecs.get_paginator("list_tasks").paginate(
-        cluster=cluster_arn, serviceName=service, desiredStatus="RUNNING"
-    ):
-        arns.extend(page.get("taskArns", []))
-    tasks: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 100):
-        tasks.extend(ecs.describe_tasks(cluster=cluster_arn, tasks=arns[i : i + 100]).get("tasks", []))
-    return [
-        t
-        for t in tasks
-        if t.get("group") == f"service:{service}"
-        and t.get("clusterArn") == cluster_arn
-        and t.get("lastStatus") == "RUNNING"
-    ]
-
-
 def _task_arn_cluster(task: str) -> str | None:
     """Cluster name in a long task ARN (``arn:aws:ecs:r:a:task/<cluster>/<id>``), else None."""
     m = re.match(r"^arn:[^:]+:ecs:[^:]*:\d*:task/([^/]+)/[^/]+$", task)
@@ -119,7 +108,11 @@ def _task_arn_cluster(task: str) -> str | None:
 
 
 def _newest(tasks: list[dict[str, Any]]) -> dict[str, Any]:
-    return max(tasks, key=lambda t: str(t.get("startedAt") or t.get("createdAt") or ""))
+    """The task to judge: a RUNNING one before one still starting, then the newest."""
+    return max(
+        tasks,
+        key=lambda t: (t.get("lastStatus") == "RUNNING", str(t.get("startedAt") or t.get("createdAt") or "")),
+    )
 
 
 def resolve(
@@ -130,58 +123,51 @@ def resolve(
     task: str | None = None,
     container: str | None = None,
 ) -> Target:
-    """Find the target: ECS ``DescribeClusters`` (with ``include=["CONFIGURATIONS", "SETTINGS",
-    "TAGS"]``), ``DescribeServices``, and the task (``DescribeTasks``; for a service its newest
-    RUNNING task via ``ListTasks``, or none).
+    """Find the target through the live model (:mod:`reconciler.live`): the cluster (``DescribeClusters``
+    with ``include=["CONFIGURATIONS", "SETTINGS", "TAGS"]``), the active service (``DescribeServices``),
+    and the task (``DescribeTasks``; for a service its newest running task, twins included, via
+    ``ListTasks``, or none).
 
     Raises:
-        NotFoundError: unknown or inactive cluster or service, unknown task, or a ``container``
-            the task does not have (exit 4; one line naming the resource).
+        NotFoundError: unknown or inactive cluster, unknown or not active (DRAINING) service, unknown
+            task, or a ``container`` the task does not have (exit 4; one line naming the resource).
         botocore errors: access denied and the like (the CLI maps them to exit 5).
     """
-    ecs = factory.client("ecs")
-    answer = ecs.describe_clusters(clusters=[cluster], include=["CONFIGURATIONS", "SETTINGS", "TAGS"])
-    found = [c for c in answer.get("clusters", []) if c.get("status") != "INACTIVE"]
-    if not found:
+    cl = live_clusters.describe_cluster(factory, cluster)
+    if cl is None:
         raise NotFoundError(f"--cluster: cluster {cluster!r} not found in {factory.region}")
-    cl = found[0]
     svc: dict[str, Any] | None = None
     tsk: dict[str, Any] | None = None
     running = 0
     if service is not None:
         try:
-            services = ecs.describe_services(cluster=cl["clusterArn"], services=[service]).get("services", [])
-        except ClientError as exc:
-            if error_code(exc) in (
-                "ServiceNotFoundException",
-                "ClusterNotFoundException",
-                "InvalidParameterException",  # a malformed service name or ARN
-            ):
-                services = []
-            else:
-                raise
-        active = [s for s in services if s.get("status") == "ACTIVE"]
-        if not active:
-            raise NotFoundError(f"--service: service {service!r} not found in cluster {cluster!r}")
-        svc = active[0]
-        tasks = _service_tasks(ecs, cl["clusterArn"], service)
+            svc = live_services.describe_service_answer(factory, cl.arn, service)
+        except NotFoundError as exc:
+            draining = " (it is DRAINING: being deleted)" if "DRAINING" in exc.message else ""
+            raise NotFoundError(
+                f"--service: service {service!r} not found in cluster {cluster!r}{draining}"
+            ) from None
+        tasks = [
+            t
+            for t in live_tasks.running_task_answers(factory, cl.arn)
+            if parse_task(t).service_name == service
+        ]
         running = len(tasks)
         tsk = _newest(tasks) if tasks else None
     if task is not None:
         owner = _task_arn_cluster(task)
-        if owner is not None and owner != cl["clusterName"]:
+        if owner is not None and owner != cl.name:
             raise NotFoundError(f"--task: task {task!r} belongs to cluster {owner!r}, not {cluster!r}")
         try:
-            tasks = ecs.describe_tasks(cluster=cl["clusterArn"], tasks=[task]).get("tasks", [])
+            found = live_tasks.describe_task_answers(factory, cl.arn, [task])
         except ClientError as exc:
             if error_code(exc) != "InvalidParameterException":  # ECS: a malformed task id or ARN
                 raise
-            tasks = []
-        tasks = [t for t in tasks if t.get("clusterArn") == cl["clusterArn"]]
-        if not tasks:
+            found = []
+        if not found:
             raise NotFoundError(f"--task: task {task!r} not found in cluster {cluster!r}")
-        tsk = tasks[0]
-        running = 1 if tsk.get("lastStatus") == "RUNNING" else 0
+        tsk = found[0]
+        running = 1 if parse_task(tsk).running else 0
     if container is not None and tsk is not None:
         names = [c.get("name") for c in tsk.get("containers", [])]
         if container not in names:
@@ -223,14 +209,9 @@ class Facts:
         return dict(answer["taskDefinition"])
 
     @reads("logs:DescribeLogGroups")
-    def log_group(self, name: str) -> dict[str, Any] | None:
-        """CloudWatch Logs ``DescribeLogGroups`` (prefix ``name``, exact match), or None."""
-        paginator = self.factory.client("logs").get_paginator("describe_log_groups")
-        for page in paginator.paginate(logGroupNamePrefix=name):
-            for group in page.get("logGroups", []):
-                if group.get("logGroupName") == name:
-                    return dict(group)
-        return None
+    def log_group(self, name: str) -> LiveLogGroup | None:
+        """CloudWatch Logs ``DescribeLogGroups`` (prefix ``name``, exact match), or None (the live model's read)."""
+        return logs_keys.read_log_group(self.factory, name)
 
     @reads("s3:GetEncryptionConfiguration")
     def bucket_encryption(self, bucket: str) -> BucketEncryption:
@@ -266,15 +247,9 @@ class Facts:
         return _json(self.factory.client("kms").get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
 
     @reads("kms:DescribeKey")
-    def key_metadata(self, key_arn: str) -> dict[str, Any] | None:
-        """KMS ``DescribeKey`` ``KeyMetadata`` (``KeyState``, ``DeletionDate``), or None when the key
-        does not exist (``NotFoundException``)."""
-        try:
-            return dict(self.factory.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"])
-        except ClientError as exc:
-            if error_code(exc) == "NotFoundException":
-                return None
-            raise
+    def key(self, key_arn: str) -> LiveKey:
+        """KMS ``DescribeKey``: the key's state (:attr:`LiveKey.usable`, the live model's one rule)."""
+        return logs_keys.read_key(self.factory, key_arn)
 
     @reads("ecs:DescribeContainerInstances")
     def container_instance(self, arn: str) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ecs_exec.aws import ClientFactory, caller_identity, describe_error
 from ecs_exec.errors import InvalidValueError, NotFoundError
+from generator.lookup import require_cluster
 from generator.spec import EnvironmentSpec
 from iampolicy import PolicyParseError
 from reconciler.preflight import facts as facts_mod
@@ -82,17 +83,13 @@ def run_preflight(
             role, while the identity and the IAM answers stay the caller's).
 
     Raises:
-        InvalidValueError: the cluster is not in the config, or not exactly one of service/task (exit 4).
-        NotFoundError: unknown cluster, service, task or container in the account (exit 4).
+        InvalidValueError: not exactly one of service/task (exit 4).
+        NotFoundError: the cluster is not in the config (:func:`generator.lookup.require_cluster`); unknown cluster, service, task or container in the account (exit 4).
         AwsError: no credentials (exit 5); other botocore errors while resolving the target propagate.
     """
     if (service is None) == (task is None):
         raise InvalidValueError("give exactly one of --service or --task")
-    if spec.cluster(cluster) is None:
-        known = ", ".join(c.name for c in spec.clusters)
-        raise InvalidValueError(
-            f"--cluster: {cluster!r} is not a cluster of environment {spec.environment} (known: {known})"
-        )
+    require_cluster(spec, cluster)
     identity = caller_identity(factory)
     oracle = iam or IamOracle(factory)
     ctx = Context(spec=spec, tools=tools or Tools(), iam=oracle, identity=identity)

@@ -1,13 +1,14 @@
 """The thin AWS layer of exec windows: one function per API use, clients from an injected factory.
 
-Reads return the typed facts of :mod:`reconciler.windows.facts`; writes send exactly what the
+Reads go through the live model (:mod:`reconciler.live`: services, tasks and their rules) and return
+the typed facts of :mod:`reconciler.windows.facts`; writes send exactly what the
 planner decided. Errors other than the ones handled here (a missing cluster or service, a schedule
 that exists / does not exist) propagate as botocore errors, which the CLI maps to exit 5.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,12 @@ from botocore.exceptions import ClientError
 
 from ecs_exec.aws import ClientFactory, error_code
 from ecs_exec.errors import AwsError, NotFoundError
-from reconciler.windows.facts import ServiceFacts, TaskFacts
-from reconciler.windows.record import WINDOW_TAG_KEYS, tags_to_dict
+from reconciler.live import services as live_services
+from reconciler.live import tasks as live_tasks
+from reconciler.live.model import LiveTask
+from reconciler.live.parse import parse_service
+from reconciler.windows.facts import ServiceFacts
+from reconciler.windows.record import WINDOW_TAG_KEYS
 
 #: Every IAM action this module's functions call. ``iam:PassRole`` (of the scheduler role) is what
 #: CreateSchedule/UpdateSchedule need besides their own action; no API call shows it.
@@ -44,110 +49,35 @@ PERMISSIONS = (
     "ssm:DescribeSessions",
 )
 
-_ACTIVE_TASK = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING"}
-
-
-def _service_facts(cluster: str, raw: Mapping[str, Any]) -> ServiceFacts:
-    primary = next((d for d in raw.get("deployments", []) if d.get("status") == "PRIMARY"), None)
-    return ServiceFacts(
-        cluster=cluster,
-        service=raw["serviceName"],
-        service_arn=raw["serviceArn"],
-        enable_execute_command=bool(raw.get("enableExecuteCommand", False)),
-        deployment_controller=(raw.get("deploymentController") or {}).get("type", "ECS"),
-        primary_deployment_id=primary.get("id") if primary else None,
-        tags=tags_to_dict(raw.get("tags")),
-    )
-
 
 def describe_service(factory: ClientFactory, cluster: str, service: str) -> ServiceFacts:
-    """ECS ``DescribeServices`` (``include=["TAGS"]``) of one service.
+    """The active service ``cluster``/``service`` (the live model's ``DescribeServices`` read).
 
     Raises:
-        NotFoundError: the cluster or the service does not exist (or the service is INACTIVE) (exit 4).
+        NotFoundError: the cluster or the service does not exist, or it is not active (exit 4).
     """
-    try:
-        answer = factory.client("ecs").describe_services(
-            cluster=cluster, services=[service], include=["TAGS"]
-        )
-    except ClientError as exc:
-        if error_code(exc) == "ClusterNotFoundException":
-            raise NotFoundError(f"--cluster: cluster {cluster!r} does not exist in ECS") from None
-        raise
-    active = [s for s in answer.get("services", []) if s.get("status") != "INACTIVE"]
-    if not active:
-        raise NotFoundError(f"--service: service {service!r} does not exist in cluster {cluster!r}")
-    return _service_facts(cluster, active[0])
+    return ServiceFacts.from_live(live_services.describe_service(factory, cluster, service))
 
 
 def list_service_facts(factory: ClientFactory, cluster: str) -> list[ServiceFacts]:
-    """Every active service of ``cluster``: ECS ``ListServices`` (paginated) + ``DescribeServices`` by 10.
+    """Every active and every DRAINING service of ``cluster`` (the live model's ``ListServices`` +
+    ``DescribeServices``), by name; :attr:`ServiceFacts.active` tells them apart.
 
     Raises:
         NotFoundError: the cluster does not exist.
     """
-    ecs = factory.client("ecs")
     try:
-        arns = [
-            a
-            for page in ecs.get_paginator("list_services").paginate(cluster=cluster)
-            for a in page["serviceArns"]
-        ]
+        found = live_services.read_services(factory, cluster, include_draining=True)
     except ClientError as exc:
         if error_code(exc) == "ClusterNotFoundException":
             raise NotFoundError(f"cluster {cluster!r} does not exist in ECS") from None
         raise
-    facts: list[ServiceFacts] = []
-    for i in range(0, len(arns), 10):  # DescribeServices takes at most 10 services
-        answer = ecs.describe_services(cluster=cluster, services=arns[i : i + 10], include=["TAGS"])
-        facts.extend(
-            _service_facts(cluster, s) for s in answer.get("services", []) if s.get("status") != "INACTIVE"
-        )
-    return sorted(facts, key=lambda f: f.service)
+    return sorted((ServiceFacts.from_live(s) for s in found), key=lambda f: f.service)
 
 
-def _task_facts(raw: Mapping[str, Any]) -> TaskFacts:
-    containers = raw.get("containers", [])
-    agent_ready = True
-    for container in containers:
-        for agent in container.get("managedAgents", []):
-            if agent.get("name") == "ExecuteCommandAgent" and agent.get("lastStatus") != "RUNNING":
-                agent_ready = False
-    return TaskFacts(
-        task_arn=raw["taskArn"],
-        last_status=raw.get("lastStatus", ""),
-        enable_execute_command=bool(raw.get("enableExecuteCommand", False)),
-        started_by=raw.get("startedBy"),
-        containers=tuple(c["name"] for c in containers if "name" in c),
-        agent_ready=agent_ready,
-    )
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def service_tasks(factory: ClientFactory, cluster: str, service: str) -> list[TaskFacts]:
-    """Active tasks of ``service``: ECS ``ListTasks`` (paginated) + ``DescribeTasks`` by 100.
-
-    Filters on the task's ``group`` (``service:<name>``) and cluster ARN too: that is right on real
-    ECS and needed on moto, whose ``ListTasks`` ignores ``serviceName``.
-    """
-    ecs = factory.client("ecs")
-    paginator = ecs.get_paginator("list_tasks")
-    arns = [a for page in paginator.paginate(cluster=cluster, serviceName=service) for a in page["taskArns"]]
-    tasks: list[TaskFacts] = []
-    for chunk in _chunks(arns, 100):
-        for raw in ecs.describe_tasks(cluster=cluster, tasks=chunk).get("tasks", []):
-            cluster_name = str(raw.get("clusterArn", "")).rsplit("/", 1)[-1]
-            if (
-                raw.get("group") == f"service:{service}"
-                and cluster_name == cluster
-                and raw.get("lastStatus") in _ACTIVE_TASK
-            ):
-                tasks.append(_task_facts(raw))
-    return tasks
+def service_tasks(factory: ClientFactory, cluster: str, service: str) -> list[LiveTask]:
+    """Running tasks of ``service``, its twins included (the live model's ``ListTasks`` / ``DescribeTasks``)."""
+    return live_tasks.service_tasks(factory, cluster, service)
 
 
 def tag_service(factory: ClientFactory, service_arn: str, tags: Mapping[str, str]) -> None:
@@ -170,7 +100,7 @@ def set_service_exec(factory: ClientFactory, cluster: str, service: str, enable:
     answer = factory.client("ecs").update_service(
         cluster=cluster, service=service, enableExecuteCommand=enable, forceNewDeployment=True
     )
-    return _service_facts(cluster, answer["service"]).primary_deployment_id
+    return parse_service(answer["service"], cluster).primary_deployment_id
 
 
 def stop_tasks(factory: ClientFactory, cluster: str, task_arns: list[str], reason: str) -> list[str]:

@@ -86,7 +86,7 @@ def close_window(
             "close (remove the window tags)", lambda: aws.untag_service(factory, facts.service_arn), hint=hint
         )
     if CloseAction.STOP_TASKS in actions:
-        arns = [t.task_arn for t in exec_tasks]
+        arns = [t.arn for t in exec_tasks if stop_tasks or t.is_twin]
         stopped = tuple(
             run_step(
                 "close (stop tasks that allow exec)",
@@ -100,7 +100,7 @@ def close_window(
         deployment_id=deployment,
     )  # fmt: skip
     run_step("close (record the closed event)", lambda: record_event(factory, spec, event), hint=None)
-    left = tuple(t.task_arn for t in exec_tasks if t.task_arn not in stopped)
+    left = tuple(t.arn for t in exec_tasks if t.arn not in stopped)
     message = f"closed {cluster}/{service}" + (
         f" ({len(left)} task(s) still allow exec until replaced)" if left else ""
     )

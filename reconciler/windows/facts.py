@@ -1,6 +1,7 @@
-"""What the windows know about one live ECS service and its tasks: typed facts, no AWS calls.
+"""What the windows know about one live ECS service: the live model's service plus its window. No AWS calls.
 
-:mod:`reconciler.windows.aws` builds them from ``DescribeServices`` / ``DescribeTasks``.
+:mod:`reconciler.windows.aws` builds them from the live model's :class:`~reconciler.live.model.LiveService`
+(one reader, one parser); tasks are the live model's :class:`~reconciler.live.model.LiveTask`.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from reconciler.live.model import LiveService
 from reconciler.windows.record import WINDOW_TAG_KEYS, WindowState, parse_window
 
 
@@ -20,6 +22,7 @@ class ServiceFacts:
         deployment_controller: ``deploymentController.type`` (``ECS`` when absent).
         primary_deployment_id: id of the ``PRIMARY`` deployment (``ecs-svc/...``), if any.
         tags: the service's tags as a dict.
+        status: ``ACTIVE`` or ``DRAINING`` (see :attr:`active`).
     """
 
     cluster: str
@@ -29,6 +32,26 @@ class ServiceFacts:
     deployment_controller: str = "ECS"
     primary_deployment_id: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    status: str = "ACTIVE"
+
+    @classmethod
+    def from_live(cls, live: LiveService) -> ServiceFacts:
+        """The facts of the live model's service ``live``."""
+        return cls(
+            cluster=live.cluster,
+            service=live.name,
+            service_arn=live.arn,
+            enable_execute_command=live.enable_execute_command,
+            deployment_controller=live.deployment_controller,
+            primary_deployment_id=live.primary_deployment_id,
+            tags=dict(live.tags),
+            status=live.status,
+        )
+
+    @property
+    def active(self) -> bool:
+        """The live model's rule (:attr:`LiveService.active`): ``ACTIVE``; ``DRAINING`` is being deleted."""
+        return self.status == "ACTIVE"
 
     @property
     def window(self) -> WindowState | None:
@@ -39,36 +62,3 @@ class ServiceFacts:
     def has_window_tags(self) -> bool:
         """True when any ``ecs-exec:window-*`` tag is present (even an unreadable one)."""
         return any(key in self.tags for key in WINDOW_TAG_KEYS)
-
-
-@dataclass(frozen=True)
-class TaskFacts:
-    """One task of a service (from ``DescribeTasks``).
-
-    Attributes:
-        enable_execute_command: the task's ``enableExecuteCommand`` (False when the API leaves it out).
-        started_by: ``startedBy`` (the deployment id for service tasks).
-        containers: container names, in task-definition order.
-        agent_ready: False while any container's ``ExecuteCommandAgent`` is known and not RUNNING.
-    """
-
-    task_arn: str
-    last_status: str
-    enable_execute_command: bool
-    started_by: str | None = None
-    containers: tuple[str, ...] = ()
-    agent_ready: bool = True
-
-    @property
-    def task_id(self) -> str:
-        return self.task_arn.rsplit("/", 1)[-1]
-
-    @property
-    def allows_exec(self) -> bool:
-        """Running (or about to run) with exec enabled: a shell can be opened into it."""
-        return self.enable_execute_command and self.last_status in {
-            "PROVISIONING",
-            "PENDING",
-            "ACTIVATING",
-            "RUNNING",
-        }

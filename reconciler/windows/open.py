@@ -16,8 +16,8 @@ from ecs_exec.aws import ClientFactory
 from ecs_exec.clock import iso
 from ecs_exec.errors import WaitTimeoutError
 from generator.spec import EnvironmentSpec, ExecMode
+from reconciler.live.model import LiveTask
 from reconciler.windows import aws
-from reconciler.windows.facts import TaskFacts
 from reconciler.windows.identity import Actor
 from reconciler.windows.plan import (
     check_controller,
@@ -184,7 +184,7 @@ def wait_for_exec_task(
     if result.window is not None:
         waiter = waiter.capped(result.window.seconds_left(now))
 
-    def probe() -> tuple[bool, TaskFacts | None, str]:
+    def probe() -> tuple[bool, LiveTask | None, str]:
         tasks = aws.service_tasks(factory, cluster, service)
         task = ready_exec_task(tasks, result.deployment_id)
         running = sum(1 for t in tasks if t.last_status == "RUNNING")

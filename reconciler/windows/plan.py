@@ -15,9 +15,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from ecs_exec.clock import iso
-from ecs_exec.errors import InvalidValueError, NotFoundError
+from ecs_exec.errors import InvalidValueError
+from generator.lookup import require_cluster
 from generator.spec import ClusterSpec, EnvironmentSpec, ExecMode
-from reconciler.windows.facts import ServiceFacts, TaskFacts
+from reconciler.live.model import LiveTask
+from reconciler.windows.facts import ServiceFacts
 from reconciler.windows.record import WindowState
 from reconciler.windows.schedule import schedule_name
 
@@ -37,21 +39,6 @@ class CloseAction(StrEnum):
 # ---- refusals ----
 
 
-def config_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:
-    """The config's cluster named ``cluster``.
-
-    Raises:
-        NotFoundError: the config does not name it (exit 4).
-    """
-    found = spec.cluster(cluster)
-    if found is None:
-        known = ", ".join(c.name for c in spec.clusters)
-        raise NotFoundError(
-            f"--cluster: {cluster!r} is not a cluster of environment {spec.environment} (known: {known})"
-        )
-    return found
-
-
 def window_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:
     """The config's cluster a window may be opened in.
 
@@ -59,7 +46,7 @@ def window_cluster(spec: EnvironmentSpec, cluster: str) -> ClusterSpec:
         NotFoundError: the config does not name ``cluster`` (exit 4).
         InvalidValueError: the cluster's exec mode is ``never`` (exit 4).
     """
-    found = config_cluster(spec, cluster)
+    found = require_cluster(spec, cluster)
     if found.exec.mode is ExecMode.NEVER:
         raise InvalidValueError(
             f"--cluster: exec windows are refused on cluster {cluster!r}: its exec mode is 'never'",
@@ -143,22 +130,23 @@ def extended_expiry(window: WindowState, *, minutes: int, max_minutes: int, now:
 
 
 def plan_close(
-    facts: ServiceFacts, exec_tasks: Sequence[TaskFacts], *, schedule_exists: bool, stop_tasks: bool
+    facts: ServiceFacts, exec_tasks: Sequence[LiveTask], *, schedule_exists: bool, stop_tasks: bool
 ) -> tuple[CloseAction, ...]:
     """What closing ``facts``' window must do; an empty tuple means it is already closed.
 
     Exec is turned off (with a new deployment) while the flag is on or a task still allows exec;
-    the schedule and tags are removed when present; tasks that still allow exec are stopped only
-    with ``stop_tasks``; an event is recorded when anything changes.
+    the schedule and tags are removed when present; tasks that still allow exec are stopped with
+    ``stop_tasks`` (twin tasks, group ``ecs-exec:<service>``, live only for their window: always);
+    an event is recorded when anything changes.
     """
     actions: list[CloseAction] = []
-    if facts.enable_execute_command or exec_tasks:
+    if facts.enable_execute_command or any(not t.is_twin for t in exec_tasks):
         actions.append(CloseAction.DISABLE_EXEC)
     if schedule_exists:
         actions.append(CloseAction.DELETE_SCHEDULE)
     if facts.has_window_tags:
         actions.append(CloseAction.UNTAG)
-    if stop_tasks and exec_tasks:
+    if exec_tasks and (stop_tasks or any(t.is_twin for t in exec_tasks)):
         actions.append(CloseAction.STOP_TASKS)
     if actions:
         actions.append(CloseAction.RECORD_EVENT)
@@ -196,20 +184,21 @@ def sweep_reason(
     return None
 
 
-def ready_exec_task(tasks: Sequence[TaskFacts], deployment_id: str | None) -> TaskFacts | None:
-    """A RUNNING task of deployment ``deployment_id`` with exec enabled and its agent ready, if any.
+def ready_exec_task(tasks: Sequence[LiveTask], deployment_id: str | None) -> LiveTask | None:
+    """An exec-ready task (RUNNING, exec enabled, every ExecuteCommandAgent RUNNING) of deployment
+    ``deployment_id``, if any.
 
     Without a deployment id (a service with no deployments listed) any such task counts.
     """
     for task in tasks:
-        if task.last_status != "RUNNING" or not task.enable_execute_command or not task.agent_ready:
+        if not task.exec_ready:  # the live model's one rule (reconciler.live.model.LiveTask.exec_ready)
             continue
         if deployment_id is None or task.started_by == deployment_id:
             return task
     return None
 
 
-def execute_command_line(cluster: str, task: TaskFacts, container: str, region: str) -> str:
+def execute_command_line(cluster: str, task: LiveTask, container: str, region: str) -> str:
     """The exact ``aws ecs execute-command`` line for a shell in ``container`` of ``task``."""
     args = [
         "aws", "ecs", "execute-command", "--region", region, "--cluster", cluster, "--task", task.task_id,
@@ -218,9 +207,9 @@ def execute_command_line(cluster: str, task: TaskFacts, container: str, region: 
     return " ".join(shlex.quote(a) if a != "/bin/sh" else '"/bin/sh"' for a in args)
 
 
-def pick_container(task: TaskFacts, configured: Sequence[str]) -> str:
+def pick_container(task: LiveTask, configured: Sequence[str]) -> str:
     """The container to open a shell in: the first configured one the task has, else its first."""
     for name in configured:
-        if name in task.containers:
+        if name in task.container_names:
             return name
-    return task.containers[0] if task.containers else (configured[0] if configured else "app")
+    return task.container_names[0] if task.containers else (configured[0] if configured else "app")

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from ecs_exec.clock import iso, parse_utc
+from reconciler.live.parse import tags_to_dict  # noqa: F401 - the one parser of ECS tags, used here too
 
 TAG_PREFIX = "ecs-exec:window-"
 TAG_EXPIRES_AT = "ecs-exec:window-expires-at"
@@ -103,11 +104,6 @@ class WindowState:
         if self.opened_at is not None:
             tags[TAG_OPENED_AT] = iso(self.opened_at)
         return tags
-
-
-def tags_to_dict(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    """ECS ``[{"key": k, "value": v}]`` -> ``{k: v}``."""
-    return {t["key"]: t.get("value", "") for t in (tags or [])}
 
 
 def parse_window(tags: dict[str, str]) -> WindowState | None:

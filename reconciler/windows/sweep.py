@@ -20,6 +20,7 @@ from ecs_exec.errors import NotFoundError, OperatorError
 from generator.spec import EnvironmentSpec, ExecMode
 from reconciler.windows import aws
 from reconciler.windows.close import close_window
+from reconciler.windows.draining import sweep_draining
 from reconciler.windows.facts import ServiceFacts
 from reconciler.windows.identity import Actor
 from reconciler.windows.plan import sweep_reason
@@ -176,9 +177,11 @@ def sweep_windows(
     """Close every expired window and every service with exec on without a valid window.
 
     Looks at every service of the config's ``windowed`` and ``never`` clusters (decided by
-    :func:`~reconciler.windows.plan.sweep_reason`) and calls :func:`close_window` on each; one
-    service's failure does not stop the others. Twin tasks past their window (or in a ``never``
-    cluster) are stopped too (:func:`~reconciler.windows.twin_sweep.sweep_twins`).
+    :func:`~reconciler.windows.plan.sweep_reason`) and calls :func:`close_window` on each active one;
+    a DRAINING one is never updated, its tasks that allow exec are stopped with ``stop_tasks``
+    (:func:`~reconciler.windows.draining.sweep_draining`, as ``drift fix`` does). Twin tasks past
+    their window (or in a ``never`` cluster) are stopped too
+    (:func:`~reconciler.windows.twin_sweep.sweep_twins`). One service's failure does not stop the others.
     """
     results: list[WindowResult] = []
     failures: list[SweepFailure] = []
@@ -187,9 +190,16 @@ def sweep_windows(
             continue
         for facts in _cluster_services(factory, cl.name):
             why = sweep_reason(cl.exec.mode, facts, now, spec.access.max_window_minutes)
-            if why is None:
+            if why is None and facts.active:
                 continue
             try:
+                if not facts.active:  # DRAINING: as drift fix does (reconciler.windows.draining)
+                    drained = sweep_draining(
+                        factory, cl.name, facts.service, reason="sweep: service DRAINING",
+                        stop_tasks=stop_tasks, dry_run=dry_run,
+                    )  # fmt: skip
+                    results.extend([drained] if drained is not None else [])
+                    continue
                 results.append(
                     close_window(
                         factory,

@@ -74,6 +74,7 @@ def test_access_report_on_the_applied_local_environment(applied_local) -> None: 
         assert {
             "capability": "turn-exec-on",
             "target": "demo-app",
+            "via": None,
             "decision": "allowed",
             "expected": False,
         } in (admin["capabilities"])

@@ -112,14 +112,7 @@ def test_the_configured_roles_are_expected(iam: Any) -> None:
         "ecs-exec-window-local",
         _doc(_allow("ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/demo-app/*")),
     )
-    op_trust = _doc(
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
-            "Condition": {"Null": {"sts:SourceIdentity": "false"}},
-        }
-    )
+    op_trust = _bound_trust(f"arn:aws:iam::{ACCOUNT}:root")
     _role(
         iam,
         "ecs-exec-operator-local",
@@ -152,6 +145,7 @@ def test_the_configured_roles_are_expected(iam: Any) -> None:
     assert _caps(_principal(report, "ecs-exec-operator-local")) == {
         ("execute-command", "demo-app", True),
         ("assume-role", "ecs-exec-window-local", True),
+        ("turn-exec-on", "demo-app", True),  # via the window role
     }
     assert (
         report["schema_version"] == 1
@@ -206,7 +200,8 @@ def _bound_trust(principal: str) -> str:
     )
 
 
-def test_a_user_who_can_only_name_themselves_is_not_listed(iam: Any) -> None:
+def test_a_user_who_can_only_name_themselves_is_listed(iam: Any) -> None:
+    """The bound trust lets alice in with her own name (see test_access_source_identity.py)."""
     _role(iam, "ecs-exec-operator-local", trust=_bound_trust(f"arn:aws:iam::{ACCOUNT}:root"))
     iam.create_user(UserName="alice")
     iam.put_user_policy(
@@ -214,7 +209,8 @@ def test_a_user_who_can_only_name_themselves_is_not_listed(iam: Any) -> None:
         PolicyName="p",
         PolicyDocument=_doc(_allow(["sts:AssumeRole", "sts:SetSourceIdentity"])),
     )
-    assert "alice" not in [p["name"] for p in _report()["principals"]]
+    alice = _principal(_report(), "alice")
+    assert _caps(alice) == {("assume-role", "ecs-exec-operator-local", False)}
 
 
 def test_sweep_principals_are_expected_to_assume_the_window_role(iam: Any) -> None:

@@ -178,7 +178,7 @@ def test_show_unknown_session_is_exit_4(cli_factory: ClientFactory, config_file:
         (["--since", "last tuesday"], "--since: cannot parse 'last tuesday'"),
         (["--since", "2026-11-30T00:00:00Z", "--until", "2026-11-29T00:00:00Z"], "is after --until"),
         (["--until", "whenever"], "--until: cannot parse"),
-        (["--cluster", "nope"], "--cluster: unknown cluster 'nope'"),
+        (["--cluster", "nope"], "--cluster: 'nope' is not a cluster of environment"),
         (["--grace", "-5"], "--grace"),
         (["--grace", "999999999999999999999"], "--grace: 999999999999999999999 minutes is longer"),
         (["show", "bad/id"], "SESSION_ID"),

@@ -1,4 +1,4 @@
-"""Fixtures of the drift tests (helpers live in ``drift_support``, a uniquely named module)."""
+"""Fixtures of the drift tests (helpers live in ``tests/support/drift_support.py``)."""
 
 from __future__ import annotations
 

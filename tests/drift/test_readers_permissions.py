@@ -1,10 +1,8 @@
-"""Readers send the documented parameters in full batches; every API call made is a declared permission."""
+"""The drift job reads in full pages and batches; every API call made is a declared permission."""
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 from drift_support import (
     Fleet,
     expired_window,
@@ -20,46 +18,8 @@ from moto import mock_aws
 
 import reconciler.drift
 from devtools.fleet import SeedPlan
-from ecs_exec.aws import ClientFactory
 from generator.loader import parse_config
-from reconciler.drift import readers
-
-
-def test_describe_clusters_asks_for_configurations_settings_and_tags() -> None:
-    # moto returns `configuration` even without include=CONFIGURATIONS: only a Stubber can tell.
-    factory = ClientFactory("us-east-1")
-    ecs = factory.client("ecs")
-    with Stubber(ecs) as stub:
-        stub.add_response(
-            "describe_clusters",
-            {"clusters": [{"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/a", "clusterName": "a",
-                           "status": "ACTIVE", "settings": [{"name": "containerInsights", "value": "enabled"}]}]},
-            expected_params={"clusters": ["a"], "include": ["CONFIGURATIONS", "SETTINGS", "TAGS"]},
-        )  # fmt: skip
-        clusters, errors = readers.describe_clusters(factory, ["a"])
-        stub.assert_no_pending_responses()
-    assert errors == {}
-    live = clusters["a"]
-    assert (
-        live is not None
-        and live.container_insights == "enabled"
-        and live.execute_command_configuration is None
-    )
-
-
-def test_describe_clusters_uses_batches_of_100() -> None:
-    with mock_aws():
-        session = boto3.Session(region_name="us-east-1")
-        sizes: list[int] = []
-        session.events.register(
-            "provide-client-params.ecs.DescribeClusters",
-            lambda params, **_: sizes.append(len(params["clusters"])),
-        )
-        clusters, errors = readers.describe_clusters(
-            ClientFactory("us-east-1", session=session), [f"c{i}" for i in range(150)]
-        )
-    assert sizes == [100, 50]
-    assert errors == {} and set(clusters.values()) == {None}
+from reconciler import live
 
 
 def test_services_and_tasks_are_read_in_full_pages_and_batches() -> None:
@@ -97,7 +57,7 @@ def test_every_api_call_of_check_and_fix_is_declared(fleet: Fleet) -> None:
     declared = set(reconciler.drift.PERMISSIONS)
     assert fleet.actions() - declared == set()
     # and the declarations are not padded: each reader's APIs were really used.
-    assert {p for r in readers.READERS for p in r.permissions} <= fleet.actions()
+    assert {p for r in live.READERS for p in r.permissions} <= fleet.actions()
 
 
 def test_declared_permissions_are_granted_to_the_generated_drift_role() -> None:

@@ -71,7 +71,11 @@ def test_window_role_turns_exec_on_only_in_windowed_clusters(iam: Any) -> None:
     assert _as_list(update["OpenAndCloseWindowsInWindowedClusters"]["Resource"]) == [
         f"{ECS}:service/demo-app/*"
     ]
-    assert "Condition" not in update["OpenAndCloseWindowsInWindowedClusters"]
+    # Only a request that carries the exec flag and names no task definition: no swapping a windowed
+    # service's task definition (its image, task role) through the window role.
+    assert update["OpenAndCloseWindowsInWindowedClusters"]["Condition"] == {
+        "Null": {"ecs:enable-execute-command": "false", "ecs:task-definition": "true"}
+    }
     off = update["TurnExecOffInNeverClusters"]
     assert _as_list(off["Resource"]) == [f"{ECS}:service/demo-batch/*"]
     assert off["Condition"] == {"StringEquals": {"ecs:enable-execute-command": "false"}}

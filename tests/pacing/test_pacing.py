@@ -25,7 +25,7 @@ from ecs_exec.pacing import (
     api_group,
     quota_note,
 )
-from reconciler.drift.readers import READERS
+from reconciler.live import READERS
 
 REGION = "us-east-1"
 LOCAL_CONFIG = Path(__file__).resolve().parents[2] / "config" / "local.yaml"

@@ -10,7 +10,7 @@ from botocore.stub import Stubber
 from preflight_world import CLUSTER, REGION, SERVICE, World, fake_tools, new_session
 
 from ecs_exec.aws import ClientFactory
-from ecs_exec.errors import InvalidValueError, NotFoundError
+from ecs_exec.errors import NotFoundError
 from iampolicy import Decision
 from reconciler.preflight.iam import IamOracle, parse_principal
 from reconciler.preflight.model import Status
@@ -173,7 +173,7 @@ def test_unknown_cluster_in_the_account_is_not_found(world: World) -> None:
 
 def test_cluster_outside_the_config_is_refused_before_any_call(world: World) -> None:
     rec = _recording_factory(world)
-    with pytest.raises(InvalidValueError, match="--cluster: 'other' is not a cluster of environment local"):
+    with pytest.raises(NotFoundError, match="--cluster: 'other' is not a cluster of environment local"):
         run_preflight(world.spec, rec.factory, "other", service=SERVICE, tools=fake_tools())
     assert rec.calls == []
 

@@ -55,3 +55,37 @@ def test_unguarded_admin_turns_exec_on_only_without_the_scp(cast: Cast) -> None:
 
 def test_task_role_cannot_turn_exec_on(cast: Cast) -> None:
     P.cannot_turn_exec_on(cast, cast.task_role)
+
+
+def _window_update_service(cast: Cast, extra: dict[str, str], *, exec_flag: bool = True) -> object:
+    """May the exec-window role call UpdateService on a windowed service with these request keys?"""
+    from iampolicy import actions
+    from iampolicy.conditions import RequestContext
+    from iampolicy.principal import decide
+    from iampolicy.questions import caller_keys
+
+    cluster_arn, service = cast.windowed_service()
+    prefix, _, cluster = cluster_arn.rpartition(":cluster/")
+    keys = {actions.ECS_CLUSTER_KEY: cluster_arn, **caller_keys(cast.window), **extra}
+    if exec_flag:
+        keys[actions.ENABLE_EXECUTE_COMMAND_KEY] = "true"
+    ctx = RequestContext(keys, complete=True)
+    return decide(
+        cast.window, "ecs:UpdateService", f"{prefix}:service/{cluster}/{service}", ctx, scps=cast.scps
+    )
+
+
+def test_window_role_cannot_swap_a_task_definition(cast: Cast) -> None:
+    """README, "Who is guarded": through the exec-window role nobody swaps a windowed service's task
+    definition (its image, its task role), with or without turning exec on."""
+    prefix = cast.windowed_service()[0].rpartition(":cluster/")[0]
+    task_definition = {"ecs:task-definition": f"{prefix}:task-definition/admin-tools:7"}
+    assert _window_update_service(cast, task_definition) in P.CANNOT
+    assert _window_update_service(cast, task_definition, exec_flag=False) in P.CANNOT
+
+
+def test_window_role_cannot_update_a_service_without_the_exec_flag(cast: Cast) -> None:
+    """A request that does not carry enableExecuteCommand (a plain desiredCount change) is not the
+    window's: refused."""
+    assert _window_update_service(cast, {}, exec_flag=False) in P.CANNOT
+    assert _window_update_service(cast, {}) in P.CAN

@@ -107,3 +107,34 @@ def test_every_call_is_declared(spec: EnvironmentSpec, moto_account: boto3.Sessi
     extra = granted - set(windows.PERMISSIONS)
     assert extra == set(), f"remove from generator/permissions.py WINDOW_ROLE_STATEMENTS: {sorted(extra)}"
     assert not granted & {"logs:GetLogEvents", "logs:FilterLogEvents", "kms:Decrypt"}
+
+
+def test_every_update_service_matches_the_window_role_condition(
+    spec: EnvironmentSpec, moto_account: boto3.Session
+) -> None:
+    """The exec-window role may call UpdateService in `windowed` clusters only with a request that
+    carries ``ecs:enable-execute-command`` and names no task definition (``window_update_request``):
+    every UpdateService that open, close and sweep send must satisfy it, or the window breaks in AWS
+    (moto does not evaluate IAM)."""
+    from generator import permissions as P
+
+    sent: list[dict[str, object]] = []
+
+    def capture(params: dict[str, object], **_: object) -> None:
+        sent.append(dict(params))
+
+    factory = hooked_factory(spec, ("before-parameter-build.ecs.UpdateService", capture))
+    windows.open_window(factory, spec, "demo-app", "api", minutes=30, reason="r", actor=ALICE, now=NOW)
+    windows.close_window(factory, spec, "demo-app", "api", now=NOW, actor=ALICE, reason="x", stop_tasks=False)
+    windows.open_window(factory, spec, "demo-app", "api", minutes=30, reason="r", actor=ALICE, now=NOW)
+    windows.sweep_windows(factory, spec, now=NOW + timedelta(hours=2), actor=ALICE, stop_tasks=False)
+
+    assert [p["enableExecuteCommand"] for p in sent] == [True, False, True, False]
+    for params in sent:
+        for key in P.WINDOW_UPDATE_REQUIRED_KEYS:
+            assert P.WINDOW_UPDATE_KEY_PARAMETERS[key] in params, (key, params)
+        for key in P.WINDOW_UPDATE_ABSENT_KEYS:
+            assert P.WINDOW_UPDATE_KEY_PARAMETERS[key] not in params, (key, params)
+    assert set(P.WINDOW_UPDATE_KEY_PARAMETERS) == set(
+        P.WINDOW_UPDATE_REQUIRED_KEYS + P.WINDOW_UPDATE_ABSENT_KEYS
+    )

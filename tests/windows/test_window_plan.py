@@ -10,7 +10,8 @@ from window_helpers import NOW
 
 from ecs_exec.errors import InvalidValueError
 from generator.spec import ExecMode
-from reconciler.windows.facts import ServiceFacts, TaskFacts
+from reconciler.live.model import LiveTask
+from reconciler.windows.facts import ServiceFacts
 from reconciler.windows.identity import is_role_session, source_identity_for
 from reconciler.windows.plan import CloseAction, extended_expiry, new_window, plan_close, sweep_reason
 from reconciler.windows.record import TAG_EXPIRES_AT, sanitize_tag_value
@@ -63,7 +64,7 @@ def test_extend_counts_maximum_from_opening() -> None:
 
 
 def test_plan_close() -> None:
-    exec_task = TaskFacts("arn:t/1", "RUNNING", True)
+    exec_task = LiveTask("arn:t/1", "service:s", True)
     assert plan_close(_facts(), [], schedule_exists=False, stop_tasks=True) == ()
     assert plan_close(_facts(True, _window_tags()), [exec_task], schedule_exists=True, stop_tasks=True) == (
         CloseAction.DISABLE_EXEC,

@@ -48,6 +48,9 @@ locals {
     passed_to_scheduler = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
     # ecs:enable-execute-command is typed String (Service Authorization Reference for Amazon ECS).
     exec_off = { StringEquals = { "ecs:enable-execute-command" = "false" } }
+    # The window's UpdateService: the request carries the exec flag (Null = false) and names no task
+    # definition (Null = true), so it cannot swap a service's task definition, role or image.
+    window_update_request = { Null = { "ecs:enable-execute-command" = "false", "ecs:task-definition" = "true" } }
     # ForAllValues is also true when the request has no tag keys: Null = false requires some.
     window_tag_keys = {
       "ForAllValues:StringLike" = { "aws:TagKeys" = ["ecs-exec:window-*"] }
@@ -247,7 +250,8 @@ resource "aws_iam_role_policy" "window" {
           Action = [
             "ecs:UpdateService",
           ]
-          Resource = local.scopes.windowed_services
+          Resource  = local.scopes.windowed_services
+          Condition = local.conditions.window_update_request
         },
         {
           Sid    = "TurnExecOffInNeverClusters"

@@ -95,11 +95,15 @@ def hooked_factory(spec: EnvironmentSpec, *hooks: tuple[str, Callable[..., Any]]
 
 
 def exec_tasks_hook(exec_on: set[str]) -> tuple[str, Callable[..., Any]]:
-    """``after-call`` hook adding ``enableExecuteCommand`` to DescribeTasks answers (moto leaves it out)."""
+    """``after-call`` hook adding ``enableExecuteCommand`` to DescribeTasks answers, and to the tasks
+    with exec on a RUNNING ``ExecuteCommandAgent`` in every container, as ECS answers (moto leaves both out)."""
 
     def add(parsed: dict[str, Any], **_: Any) -> None:
         for task in parsed.get("tasks", []):
             task["enableExecuteCommand"] = task["taskArn"] in exec_on
+            if task["enableExecuteCommand"]:
+                for container in task.get("containers", []):
+                    container["managedAgents"] = [{"name": "ExecuteCommandAgent", "lastStatus": "RUNNING"}]
 
     return ("after-call.ecs.DescribeTasks", add)
 
