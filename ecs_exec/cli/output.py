@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ecs_exec.console import info
+from ecs_exec.console import info, visible
 
 __all__ = [
     "FORMATTERS",
@@ -48,10 +48,11 @@ def emit_json(data: Any, stream: IO[str] | None = None) -> None:
 
 
 def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """Plain fixed-width table with a header; empty cells for missing keys."""
+    """Plain fixed-width table with a header; empty cells for missing keys; non-printable characters
+    escaped (:func:`visible`)."""
     cells = [[str(c).upper() for c in columns]]
     for row in rows:
-        cells.append(["" if row.get(c) is None else str(row.get(c)) for c in columns])
+        cells.append(["" if row.get(c) is None else visible(str(row.get(c))) for c in columns])
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(v.ljust(widths[i]) for i, v in enumerate(r)).rstrip() for r in cells]
     return "\n".join(lines) + "\n"
@@ -67,15 +68,29 @@ def emit_table(
 def emit_csv(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None
 ) -> None:
-    """Write ``rows`` as CSV with a header line."""
+    """Write ``rows`` as CSV with a header line; rows end in ``\n``.
+
+    A cell holding CR or LF is quoted (RFC 4180): the ``csv`` module quotes only the characters of its
+    ``lineterminator``, so each row is written with ``\r\n`` and its end turned into ``\n`` (a bare CR
+    left unquoted would start a new row in most readers: a spoofed row, or a formula).
+    """
     import io
 
+    out: list[str] = []
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
+
+    def take() -> None:
+        out.append(buf.getvalue().removesuffix("\r\n") + "\n")
+        buf.seek(0)
+        buf.truncate()
+
     writer.writeheader()
+    take()
     for row in rows:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-    _write(buf.getvalue(), stream)
+        take()
+    _write("".join(out), stream)
 
 
 def envelope(

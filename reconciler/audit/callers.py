@@ -188,6 +188,9 @@ def resolve_caller(identity: Identity, at: datetime, index: IssuanceIndex) -> Ca
     - ``AssumedRole``: the caller of the issuing event, followed through role chaining while that
       caller is a role session that names no person (not ``AWSReservedSSO_*``) and its own issuing
       event is known; the last caller found is returned.
+    - An IAM Identity Center role session (``AWSReservedSSO_*``) whose issuing event was not read: the
+      session itself, its session name being the SSO user (IAM Identity Center sets it; the role trusts
+      only its SAML provider), ``event_id`` None.
     - Anything else, or no issuing event: None.
     """
     if identity.type in ("IAMUser", "Root"):
@@ -196,6 +199,8 @@ def resolve_caller(identity: Identity, at: datetime, index: IssuanceIndex) -> Ca
         return None
     item = index.issuing(identity, at)
     if item is None:
+        if identity.sso and identity.session_name:
+            return Caller("AssumedRole", identity.arn, identity.session_name, None, sso=True)
         return None
     caller = _caller_of(item)
     for _ in range(MAX_CHAIN):

@@ -16,8 +16,8 @@ calls than the per-session way: at most about ``2 n``, and ``⌈streams / 50⌉`
 shorter. After a bulk listing, a session not found whose start is within :data:`LAST_EVENT_LAG` of now
 (a straggler the listing's order may not show yet) is looked up on its own.
 
-Matching is local (:func:`reconciler.audit.transcripts.same_session`): every stream whose name is the
-session id or the id plus a suffix (more than one is a late write), and the versions of the S3 key.
+Matching is local: the transcript is the stream named exactly after the session id, and the versions of
+the key ``<key_prefix><id>.log``; every other stream whose name starts with the id is a late write.
 """
 
 from __future__ import annotations
@@ -103,11 +103,11 @@ def _matching(names: list[str], session_id: str, any_suffix: bool = False) -> li
 
 
 def _ref_logs(ref: dict[str, Any], streams: list[Stream], session_id: str) -> None:
-    # The transcript shown is the session's own stream (never one whose name only looks like another
-    # session's id); every stream starting with the id counts as written for the session.
+    # The transcript is the stream named exactly after the session id (the agent's name for it); any
+    # other stream starting with the id (``<id>-replay``) counts as written for the session (a late
+    # write) but is never shown as its transcript: the task role can create it from inside the shell.
     if streams:
-        own = [s.name for s in streams if same_session(s.name, session_id)]
-        ref["log_stream"] = own[0] if own else None
+        ref["log_stream"] = session_id if any(s.name == session_id for s in streams) else None
         ref["log_streams"] = tuple(s.name for s in streams)
         times = [s.last_ingestion for s in streams if s.last_ingestion]
         ref["last_ingestion"] = max(times) if times else None
@@ -208,16 +208,16 @@ class ClusterDiscovery:
     def s3_of(
         self, session_id: str, by_name: dict[str, list[Version]] | None = None
     ) -> tuple[str | None, list[Version]]:
-        """The key of ``session_id`` (``<prefix><id>.log`` first, else a suffixed one) and its versions;
+        """The key ``<prefix><id>.log`` of ``session_id`` and its versions (never a suffixed key such as
+        ``<id>-replay.log``: the agent writes exactly that key, and the task role may write others);
         from ``by_name`` (a bulk listing) when given, else one ``ListObjectVersions`` by prefix."""
         if by_name is None:
             by_name = {}
             for v in self._versions(self.prefix + session_id, None) or []:
                 by_name.setdefault(v.key[len(self.prefix) :].removesuffix(".log"), []).append(v)
-        names = _matching(sorted(by_name), session_id)
-        if not names:
+        versions = by_name.get(session_id, [])
+        if not versions:
             return None, []
-        versions = by_name[names[0]]
         return versions[0].key, versions
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +35,14 @@ import orjson
 
 from ecs_exec.errors import InvalidValueError
 from reconciler.audit.callers import ISSUING_EVENT_NAMES, STS_SOURCE
-from reconciler.audit.parse import EXECUTE_COMMAND, START_SESSION, RecordError, load_record
+from reconciler.audit.parse import (
+    ECS_SOURCE,
+    EXECUTE_COMMAND,
+    SSM_SOURCE,
+    START_SESSION,
+    RecordError,
+    load_record,
+)
 from reconciler.audit.trail_layout import trail_place
 
 OPTION = "--events-file"
@@ -47,6 +55,13 @@ DIGEST_FOLDER = "CloudTrail-Digest"
 #: The event names the audit uses (the same two ``LookupEvents`` queries).
 EVENT_NAMES = (EXECUTE_COMMAND, START_SESSION)
 _GZIP_MAGIC = b"\x1f\x8b"
+#: What :func:`records_of` yields for an item that cannot be a record (never valid JSON text).
+UNREADABLE = ""
+#: The ``eventSource`` of each kept event name (a record without one is unreadable, see ``parse_record``).
+_EXEC_SOURCES = {EXECUTE_COMMAND: ECS_SOURCE, START_SESSION: SSM_SOURCE}
+#: The most a gzipped file may decompress to (bytes; 2 GiB). A trail's log file (one per ~5 minutes) is a
+#: few MB; a file that inflates beyond this is refused (exit 4) instead of filling the memory.
+MAX_DECOMPRESSED_BYTES = 2 * 1024**3
 
 
 class EventFileError(InvalidValueError):
@@ -126,31 +141,45 @@ def _read_bytes(name: str, stdin: BinaryIO | None) -> bytes:
     except OSError as exc:
         raise EventFileError(name, f"cannot read: {exc.strerror or exc}") from None
     if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise EventFileError(name, f"not a valid gzip file: {exc}") from None
+        return _gunzip(name, data)
     return data
+
+
+def _gunzip(name: str, data: bytes) -> bytes:
+    """``data`` decompressed, at most :data:`MAX_DECOMPRESSED_BYTES` (read in a stream: a gzip bomb is
+    refused without being inflated in full). Raises :class:`EventFileError` (bad gzip, too large)."""
+    limit = MAX_DECOMPRESSED_BYTES
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise EventFileError(name, f"not a valid gzip file: {exc}") from None
+    if len(out) > limit:
+        raise EventFileError(
+            name, f"decompresses to more than {limit} bytes (the limit for one file): not read, a gzip bomb?"
+        )
+    return out
 
 
 def records_of(document: Any, name: str) -> Iterator[dict[str, Any] | str]:
     """The records of one decoded file: ``Records[]`` items (objects) or ``Events[].CloudTrailEvent``
-    (JSON strings, decoded later).
+    (JSON strings, decoded later); :data:`UNREADABLE` for an item that cannot be a record (a
+    ``Records[]`` item that is not an object, a ``CloudTrailEvent`` that is not a string), which the
+    scan skips and counts.
 
     Raises:
-        EventFileError: neither shape, or an item of the wrong type (naming its index).
+        EventFileError: neither shape, or an ``Events[]`` item without ``CloudTrailEvent`` (naming its index).
     """
     if isinstance(document, dict) and isinstance(document.get("Records"), list):
-        for i, rec in enumerate(document["Records"]):
-            if not isinstance(rec, dict):
-                raise EventFileError(name, f"Records[{i}] is not a JSON object")
-            yield rec
+        for rec in document["Records"]:
+            # An item that is not an object is an unreadable record: skipped and counted, as README says.
+            yield rec if isinstance(rec, dict) else UNREADABLE
     elif isinstance(document, dict) and isinstance(document.get("Events"), list):
         for i, event in enumerate(document["Events"]):
-            raw = event.get("CloudTrailEvent") if isinstance(event, dict) else None
-            if not isinstance(raw, (str, dict)):
+            if not isinstance(event, dict) or "CloudTrailEvent" not in event:
                 raise EventFileError(name, f"Events[{i}] has no CloudTrailEvent")
-            yield raw
+            raw = event["CloudTrailEvent"]
+            yield raw if isinstance(raw, (str, dict)) else UNREADABLE
     else:
         raise EventFileError(
             name,
@@ -215,7 +244,7 @@ def _scan_one(out: _Scan, raws: Iterable[dict[str, Any] | str], account_id: str,
         if name in ISSUING_EVENT_NAMES and record.get("eventSource") == STS_SOURCE:
             if _in_scope(record, account_id, None):  # STS: whatever the region (global endpoint)
                 out.issuers.append(record)
-        elif name in EVENT_NAMES:
+        elif name in EVENT_NAMES and record.get("eventSource") in (_EXEC_SOURCES[name], None):
             if _in_scope(record, account_id, region):
                 out.records.append(record)
             else:

@@ -129,11 +129,14 @@ def parse_record(raw: str | dict[str, Any]) -> ExecSession | None:
     and has no ``session_id``.
 
     Raises:
-        RecordError: not JSON, or no ``eventID`` / unparsable ``eventTime``.
+        RecordError: not JSON, an ``ExecuteCommand`` / ``StartSession`` without ``eventSource``, or no
+            ``eventID`` / unparsable ``eventTime``.
     """
     rec = load_record(raw)
     name = _str(rec.get("eventName"))
     source = _str(rec.get("eventSource"))
+    if source is None and name in (EXECUTE_COMMAND, START_SESSION):
+        raise RecordError(f"{name} record {_str(rec.get('eventID')) or '?'} without eventSource")
     if (source, name) not in ((ECS_SOURCE, EXECUTE_COMMAND), (SSM_SOURCE, START_SESSION)):
         return None
     event_id = _str(rec.get("eventID"))

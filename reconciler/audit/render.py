@@ -6,9 +6,11 @@ The JSON document (``--output json``) is documented in the README (section "Audi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ecs_exec.clock import iso
+from ecs_exec.console import visible
 from reconciler.audit.model import AuditRow, Caller, ExecSession, TranscriptRef
 from reconciler.audit.report import AuditReport
 
@@ -17,6 +19,8 @@ from reconciler.audit.report import AuditReport
 SCHEMA_VERSION = 2
 #: First characters a spreadsheet reads as a formula (OWASP "CSV injection"), escaped with a leading ``'``.
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The start of the text or of a line in it (after CR / LF), followed by a formula start.
+_CSV_LINE_START = re.compile(r"(^|[\r\n])(?=[=+\-@\t\r])")
 TABLE_COLUMNS = (
     "time",
     "person",
@@ -102,9 +106,11 @@ def caller_text(caller: Caller | None) -> str:
 
 def csv_cell(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @`` (or tab / CR)
-    gets a leading ``'`` (OWASP, CSV injection); other values as they are."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
-        return "'" + value
+    gets a leading ``'`` (OWASP, CSV injection), and so does every line inside it that starts so (after
+    a CR or LF: a reader that splits lines would start a row there); other values as they are.
+    (The writer also quotes a cell holding CR or LF: ``ecs_exec.cli.output.emit_csv``.)"""
+    if isinstance(value, str):
+        return _CSV_LINE_START.sub(lambda m: m.group(1) + "'", value)
     return value
 
 
@@ -243,7 +249,8 @@ def show_header(
         if ident.type == "AssumedRole":
             real = caller_text(caller)
             if caller is not None and caller.arn and caller.arn != real:
-                real += f" ({caller.arn}, {caller.event_id or 'own keys'})"
+                issued = caller.event_id or ("its SSO session name" if caller.sso else "own keys")
+                real += f" ({caller.arn}, {issued})"
             lines.append(f"caller:     {real}")
         lines.append(f"when:       {iso(session.event_time)} (UTC, session start)")
         where = f"cluster {session.cluster} task {session.task}"
@@ -256,20 +263,23 @@ def show_header(
             lines.append(f"from:       {session.source_ip}")
     if ref.log_stream:
         lines.append(f"transcript: logs {ref.log_group} / {ref.log_stream}")
-        if len(ref.log_streams) > 1:
-            others = ", ".join(n for n in ref.log_streams if n != ref.log_stream)
-            lines.append(
-                f"warning:    transcript-late-write: other streams named after the session: {others}"
-            )
     elif ref.s3_key:
         version = f" (version {ref.s3_version_id})" if ref.s3_version_id not in (None, "null") else ""
         lines.append(f"transcript: s3://{ref.s3_bucket}/{ref.s3_key}{version}")
     else:
         lines.append("transcript: none found")
+    others = [n for n in ref.log_streams if n != ref.log_stream]
+    if others:
+        # Only the stream named exactly after the session is its transcript; these are never printed.
+        lines.append(
+            f"warning:    transcript-late-write: other streams named after the session (not printed): "
+            f"{', '.join(others)}"
+        )
     if ref.s3_key and ref.overwritten:
         what = f"{ref.s3_versions} version(s)" + (" and a delete marker" if ref.s3_delete_marker else "")
         shown = "the text below is the log stream" if ref.log_stream else "printing the FIRST version"
         lines.append(
             f"warning:    transcript-overwritten: s3://{ref.s3_bucket}/{ref.s3_key} has {what}; {shown}"
         )
-    return "".join(f"# {line}\n" for line in lines) + "\n"
+    # Caller-chosen values (command, session name, ...) must not start a line of their own: escaped.
+    return "".join(f"# {visible(line)}\n" for line in lines) + "\n"

@@ -2,12 +2,12 @@
 
 ECS Exec (SSM Session Manager underneath) uploads the transcript when the session ends:
 
-- CloudWatch Logs: a stream named after the session id in the cluster's exec log group
+- CloudWatch Logs: the stream named exactly after the session id in the cluster's exec log group
   (``spec.exec_log_group_name(cluster)``). Streams are looked up by *prefix* (``DescribeLogStreams``
-  with ``logStreamNamePrefix``) so a suffixed stream name is still found, but never the stream of
-  *another* session whose id merely starts with this one (``audit show ecs-execute-command`` must not
-  print ``ecs-execute-command-0a1b2c3d4e5f60718``'s transcript) nor the window-events stream.
-- S3: the object ``<key_prefix><sessionId>.log`` in ``spec.s3_bucket_name(cluster)``, looked up with
+  with ``logStreamNamePrefix``): another stream starting with the id (``<id>-replay``) is a late write,
+  never the transcript (the task role can create one from inside the shell), and a shortened id
+  (``audit show ecs-execute-command``) finds nothing.
+- S3: the object ``<key_prefix><sessionId>.log`` (exactly) in ``spec.s3_bucket_name(cluster)``, looked up with
   ``ListObjectVersions`` by prefix (a missing key is then an empty listing, not a 403/404 guess); the
   bucket is versioned, so every version and delete marker of the key is seen, and the *first* version
   is the one read (a later one may be a replacement).

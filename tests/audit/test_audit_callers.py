@@ -94,6 +94,27 @@ def test_saml_sign_in_to_an_sso_role_is_compared() -> None:
     assert mismatch
 
 
+def test_sso_session_without_its_issuing_event_is_compared_with_its_own_session_name() -> None:
+    # The session name of an AWSReservedSSO_* role session is the SSO user (set by IAM Identity Center):
+    # carol setting source identity dave is a mismatch even when no AssumeRoleWithSAML event was read.
+    ui = sso_user("carol")
+    ui["accessKeyId"] = "ASIASSONOEVENT"
+    ui["sessionContext"]["sourceIdentity"] = "dave"
+    caller, mismatch = _caller(ui, [])
+    assert caller is not None and (caller.type, caller.user_name, caller.sso, caller.event_id) == (
+        "AssumedRole",
+        "carol",
+        True,
+        None,
+    )
+    assert mismatch
+    ui["sessionContext"]["sourceIdentity"] = "Carol"
+    assert not _caller(ui, [])[1]
+    # Another role's session name is chosen by its caller: still unknown, never guessed.
+    other = _session_identity("carol", "dave", "ASIAOTHER")
+    assert _caller(other, []) == (None, False)
+
+
 def test_role_chaining_is_followed_to_the_person() -> None:
     # bob (IAM user) -> jump role (session "x", source identity alice) -> operator role (carries alice)
     first = assume_role(

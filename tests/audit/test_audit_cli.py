@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,22 @@ def test_show_without_transcript_is_a_finding(
     assert result.exit_code == 3
     assert "# transcript: none found" in result.stdout
     assert "missing" in result.stderr
+
+
+def test_show_never_prints_a_suffixed_stream_as_the_transcript(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    put_stream(spec, "payments", f"{SID_NONE}-replay", ["$ harmless"])
+    stub_cloudtrail(
+        cli_factory, [page([execute_command(iam_user(), at="2026-11-30T09:00:00Z", session_id=SID_NONE)])], []
+    )
+    result = _run(["audit", "show", SID_NONE, "--config", str(config_file)])
+    assert result.exit_code == 3
+    assert "# transcript: none found" in result.stdout and "harmless" not in result.stdout
+    assert (
+        f"transcript-late-write: other streams named after the session (not printed): {SID_NONE}-replay"
+        in (result.stdout)
+    )
 
 
 def test_show_unknown_session_is_exit_4(cli_factory: ClientFactory, config_file: Path) -> None:
@@ -328,3 +345,54 @@ def test_csv_cells_that_start_a_formula_are_escaped(
     table = _run(["audit", "--config", str(config_file)])
     stub.deactivate()
     assert " @SUM(1+1) " in table.stdout and "'@SUM" not in table.stdout  # only CSV is escaped
+
+
+@pytest.mark.parametrize("command", ["\r=2", "x\r\n=2+3", "x\n@SUM(1)", "\r\r-1", "a\r+1"])
+def test_csv_line_breaks_in_a_cell_start_no_formula_row(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path, command: str
+) -> None:
+    """A cell with CR or LF is quoted (one row when read back) and no line of the file starts a formula."""
+    hostile = execute_command(
+        iam_user("alice"), at="2026-11-30T09:30:00Z", session_id=SID_NONE, command=command
+    )
+    stub_cloudtrail(cli_factory, [page([hostile])], [])
+    result = _run(["audit", "--config", str(config_file), "--output", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert len(rows) == 2 and len(rows[1]) == len(CSV_COLUMNS)
+    cell = dict(zip(rows[0], rows[1], strict=True))["command"]
+    assert cell.replace("'", "") == command.replace("\r\n", "\n")  # click's runner turns CRLF into LF
+    assert not any(part.startswith(("=", "+", "-", "@")) for part in re.split("[\r\n]", cell))
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in result.stdout.splitlines())
+
+
+def test_table_cells_show_control_characters_escaped(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    """A newline or tab in a caller-chosen value cannot print a spoofed row in the table."""
+    fake = "2026-11-30T09:00:00Z  alice  alice  payments  x  app  ecs-execute-command-1  found"
+    hostile = execute_command(
+        assumed_role(session="x", source_identity="eve\t\x1b[2K\u202e\n" + fake),
+        at="2026-11-30T09:30:00Z",
+        session_id=SID_NONE,
+    )
+    stub_cloudtrail(cli_factory, [page([hostile])], [])
+    result = _run(["audit", "--config", str(config_file)])
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("TIME")  # the header and one row, nothing spoofed
+    assert "eve\\t\\x1b[2K\\u202e" in lines[1]
+    assert all(c.isprintable() for c in result.stdout.replace("\n", ""))
+
+
+def test_show_header_values_cannot_forge_header_lines(
+    cli_factory: ClientFactory, spec: EnvironmentSpec, config_file: Path
+) -> None:
+    _seed(spec)
+    forged = "/bin/sh\n# transcript: logs /elsewhere / harmless"
+    rec = execute_command(iam_user("alice"), at="2026-11-30T09:00:00Z", session_id=SID_LOGS, command=forged)
+    stub_cloudtrail(cli_factory, [page([rec])], [])
+    result = _run(["audit", "show", SID_LOGS, "--config", str(config_file)])
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("# transcript:")] == [
+        f"# transcript: logs /ecs-exec/test/payments / {SID_LOGS}"
+    ]
+    assert "# command:    /bin/sh\\n# transcript: logs /elsewhere / harmless" in result.stdout

@@ -6,13 +6,17 @@ import gzip
 import io
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from audit_records import assumed_role, execute_command, iam_user, lookup_event, page, start_session
 
+from reconciler.audit import event_files
 from reconciler.audit.event_files import EventFileError, expand, load_event_files
+from reconciler.audit.report import file_sessions
+from reconciler.audit.timerange import TimeRange
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -120,7 +124,6 @@ def test_sample_file_is_a_trail_log_file() -> None:
         ("not-json.json", b"Records: []", "not JSON"),
         ("list.json", b"[]", "not a CloudTrail file"),
         ("digest.json", b'{"digestStartTime": "x"}', "not a CloudTrail file"),
-        ("bad-item.json", b'{"Records": [1]}', "Records[0] is not a JSON object"),
         ("bad-event.json", b'{"Events": [{"EventId": "x"}]}', "Events[0] has no CloudTrailEvent"),
         ("truncated.json.gz", gzip.compress(b'{"Records": []}')[:12], "not a valid gzip file"),
         ("binary.json", b"\xff\xfe\x00garbage", "not JSON"),
@@ -174,3 +177,53 @@ def test_a_bad_file_after_good_ones_still_fails(tmp_path: Path) -> None:
 def test_bad_stdin_is_named_stdin() -> None:
     with pytest.raises(EventFileError, match=r"^--events-file: stdin: not JSON"):
         _load("-", stdin=io.BytesIO(b"nope"))
+
+
+@pytest.mark.parametrize("stdin", [False, True])
+def test_a_gzip_bomb_is_refused_without_inflating_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdin: bool
+) -> None:
+    monkeypatch.setattr(event_files, "MAX_DECOMPRESSED_BYTES", 1024 * 1024)
+    # Valid JSON of the trail shape, 8 MiB inflated, a few KB on disk.
+    bomb = gzip.compress(b'{"Records": [], "pad": "' + b"a" * (8 * 1024 * 1024) + b'"}')
+    assert len(bomb) < 64 * 1024
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(bomb)
+    with pytest.raises(EventFileError) as err:
+        _load("-", stdin=io.BytesIO(bomb)) if stdin else _load(path)
+    name = "stdin" if stdin else str(path)
+    assert str(err.value).startswith(f"--events-file: {name}: decompresses to more than 1048576 bytes")
+    assert err.value.exit_code == 4 and "\n" not in str(err.value)
+    small = gzip.compress(_trail([execute_command(iam_user())]))
+    (tmp_path / "bomb.json.gz").write_bytes(small)  # under the limit: read as before
+    assert len(_load(path).records) == 1
+
+
+def test_unreadable_records_inside_a_good_file_are_skipped_and_counted(tmp_path: Path) -> None:
+    ec = execute_command(iam_user(), session_id="ecs-execute-command-0000000000000000b")
+    trail = tmp_path / "trail.json"
+    trail.write_bytes(json.dumps({"Records": [1, ec, "x", None]}).encode())
+    events = _load(trail)
+    assert (events.records, events.read, events.unreadable) == ([ec], 4, 3)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"Events": [{"CloudTrailEvent": 5}, lookup_event(ec)]}), encoding="utf-8")
+    events = _load(export)
+    assert (events.records, events.read, events.unreadable) == ([ec], 2, 1)
+
+
+def test_an_exec_record_without_event_source_is_unreadable_not_silently_dropped(tmp_path: Path) -> None:
+    ok = execute_command(iam_user(), session_id="ecs-execute-command-0000000000000000c")
+    nosource = execute_command(iam_user(), session_id="ecs-execute-command-0000000000000000d")
+    del nosource["eventSource"]
+    other = {**execute_command(iam_user()), "eventSource": "example.amazonaws.com", "eventID": "other"}
+    path = tmp_path / "trail.json"
+    path.write_bytes(_trail([ok, nosource, other]))
+    events = _load(path)
+    # Counted as an exec record of the account (the summary line) ...
+    assert [r["eventID"] for r in events.records] == [ok["eventID"], nosource["eventID"]]
+    notes: list[str] = []
+    rng = TimeRange(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    sessions = file_sessions(events, rng, notes)
+    # ... and then in the "skipped unreadable" note, not silently no session.
+    assert [s.event_id for s in sessions] == [ok["eventID"]]
+    assert notes == ["skipped 1 unreadable CloudTrail record(s)"]

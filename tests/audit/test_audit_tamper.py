@@ -86,6 +86,19 @@ def test_a_stream_spelt_like_another_session_id_is_still_a_late_write(
     assert {Flag.NO_TRANSCRIPT, Flag.TRANSCRIPT_LATE_WRITE} <= set(row.flags)
 
 
+def test_a_lone_suffixed_stream_is_missing_and_late_not_found(
+    factory: ClientFactory, spec: EnvironmentSpec
+) -> None:
+    put_stream(spec, "payments", f"{_sid(10)}-replay", ["$ harmless"])  # no stream named _sid(10)
+    rec = execute_command(iam_user("alice"), session_id=_sid(10))
+    stub_cloudtrail(factory, [page([rec])], [], issuers=False)
+    row = run_audit(factory, spec, AuditQuery(RANGE), NOW).rows[0]
+    assert (row.transcript.log_stream, str(row.transcript_status)) == (None, "missing")
+    assert {Flag.NO_TRANSCRIPT, Flag.TRANSCRIPT_LATE_WRITE} <= set(row.flags)
+    header = show_header(row.session, _sid(10), row.transcript)
+    assert "# transcript: none found" in header and f"{_sid(10)}-replay" in header.split("warning:")[1]
+
+
 @pytest.mark.parametrize(("grace", "late"), [(60, True), (180, False)])
 def test_ingestion_after_the_window_closed_plus_grace_is_late(
     factory: ClientFactory, spec: EnvironmentSpec, grace: int, late: bool

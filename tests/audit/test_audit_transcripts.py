@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from audit_helpers import CallRecorder, iam_action
 from audit_seed import put_object, put_stream
 from botocore.exceptions import ClientError
@@ -68,10 +67,17 @@ def test_access_denied_is_recorded_not_raised(factory: ClientFactory, spec: Envi
     assert ref.s3_key == f"exec-sessions/{SID}.log"  # the S3 side was still looked up
 
 
-@pytest.mark.parametrize("stream", [SID, f"{SID}-part2"])
-def test_stream_found_by_prefix(factory: ClientFactory, spec: EnvironmentSpec, stream: str) -> None:
-    put_stream(spec, "payments", stream, ["x"])
-    assert find_transcript(factory, spec, "payments", SID).log_stream == stream
+def test_only_the_stream_named_exactly_after_the_session_is_its_transcript(
+    factory: ClientFactory, spec: EnvironmentSpec
+) -> None:
+    # Regression: a lone `<sid>-replay` stream (the task role can create one) was the transcript.
+    put_stream(spec, "payments", f"{SID}-replay", ["$ harmless"])
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert (ref.log_stream, ref.log_streams, ref.found) == (None, (f"{SID}-replay",), False)
+    put_stream(spec, "payments", SID, ["$ real"])
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert (ref.log_stream, ref.log_streams) == (SID, (SID, f"{SID}-replay"))
+    assert read_transcript(factory, ref) == "$ real\n"
 
 
 def test_a_shortened_id_never_finds_another_sessions_transcript(
@@ -88,8 +94,9 @@ def test_a_shortened_id_never_finds_another_sessions_transcript(
     assert find_transcript(factory, spec, "payments", SID[:-3]).log_stream is None
 
 
-def test_suffixed_s3_object_of_the_same_session_is_found(
-    factory: ClientFactory, spec: EnvironmentSpec
-) -> None:
+def test_a_suffixed_s3_object_is_not_the_transcript(factory: ClientFactory, spec: EnvironmentSpec) -> None:
     put_object(spec, "payments", f"exec-sessions/{SID}-part2.log", "x\n")
-    assert find_transcript(factory, spec, "payments", SID).s3_key == f"exec-sessions/{SID}-part2.log"
+    assert find_transcript(factory, spec, "payments", SID).s3_key is None
+    put_object(spec, "payments", f"exec-sessions/{SID}.log", "real\n")
+    ref = find_transcript(factory, spec, "payments", SID)
+    assert ref.s3_key == f"exec-sessions/{SID}.log" and read_transcript(factory, ref) == "real\n"
