@@ -17,9 +17,12 @@ write), and ``pid_mode = "task"`` (a shared PID namespace: exec reaches only one
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from exec_checks.ecs import containers, env_names, exec_enabled, literal
+from checkov.common.models.enums import CheckResult
+
+from exec_checks.ecs import containers, env_names, exec_enabled, literal, services, task_definition_of
 from exec_checks.model import Block, TfModel
 from exec_checks.values import UNKNOWN, Unknown, as_bool, as_list, attr, blocks, is_unknown
 
@@ -91,3 +94,25 @@ def reachable_unannounced(model: TfModel, service: Block) -> bool | None:
     if isinstance(mode, Unknown):
         return None
     return mode in REACHABLE_MODES
+
+
+def hazard_results(
+    model: TfModel, reaches: Callable[[TfModel, Block], bool | None]
+) -> Iterator[tuple[Block, CheckResult]]:
+    """The container-hazard verdict of each service's task definition (ECSX_011, ECSX_020), for the
+    services exec can reach by ``reaches`` (True: reaches; None: may reach; False: skipped).
+
+    FAILED when a hazard is certain and exec certainly reaches it; UNKNOWN when either is unknown;
+    PASSED otherwise."""
+    for service in services(model):
+        reach = reaches(model, service)
+        if reach is False:
+            continue
+        td = task_definition_of(model, service)
+        if not isinstance(td, Block):
+            continue
+        hazard = task_definition_hazard(td)
+        if hazard is True:
+            yield td, CheckResult.FAILED if reach else CheckResult.UNKNOWN
+        else:
+            yield td, CheckResult.UNKNOWN if hazard is None or reach is None else CheckResult.PASSED

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.ecs import exec_enabled, services, task_definition_of
+from exec_checks.ecs import exec_enabled
 from exec_checks.model import Block, TfModel
-from exec_checks.reach import task_definition_hazard
+from exec_checks.reach import hazard_results
 
 
 class ExecContainerHazards(ExecGraphCheck):
@@ -26,18 +26,7 @@ class ExecContainerHazards(ExecGraphCheck):
     check_category = CheckCategories.GENERAL_SECURITY
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
-        for service in services(model):
-            enabled = exec_enabled(service)
-            if enabled is False:
-                continue
-            td = task_definition_of(model, service)
-            if not isinstance(td, Block):
-                continue
-            hazard = task_definition_hazard(td)
-            if hazard is True:
-                yield td, CheckResult.FAILED if enabled else CheckResult.UNKNOWN
-            else:
-                yield td, CheckResult.UNKNOWN if hazard is None or enabled is None else CheckResult.PASSED
+        return hazard_results(model, lambda _model, service: exec_enabled(service))
 
 
 check = register_graph_check(ExecContainerHazards())

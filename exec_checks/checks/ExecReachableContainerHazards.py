@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from checkov.common.models.enums import CheckCategories, CheckResult
 
 from exec_checks.base import ExecGraphCheck, register_graph_check
-from exec_checks.ecs import services, task_definition_of
 from exec_checks.model import Block, TfModel
-from exec_checks.reach import reachable_unannounced, task_definition_hazard
+from exec_checks.reach import hazard_results, reachable_unannounced
 
 
 class ExecReachableContainerHazards(ExecGraphCheck):
@@ -26,18 +25,7 @@ class ExecReachableContainerHazards(ExecGraphCheck):
     check_category = CheckCategories.GENERAL_SECURITY
 
     def evaluate(self, model: TfModel) -> Iterator[tuple[Block, CheckResult]]:
-        for service in services(model):
-            reach = reachable_unannounced(model, service)
-            if reach is False:
-                continue
-            td = task_definition_of(model, service)
-            if not isinstance(td, Block):
-                continue
-            hazard = task_definition_hazard(td)
-            if hazard is True:
-                yield td, CheckResult.FAILED if reach else CheckResult.UNKNOWN
-            else:
-                yield td, CheckResult.UNKNOWN if hazard is None or reach is None else CheckResult.PASSED
+        return hazard_results(model, reachable_unannounced)
 
 
 check = register_graph_check(ExecReachableContainerHazards())
