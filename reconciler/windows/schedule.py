@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,6 +69,35 @@ def parse_schedule_lock(description: str | None) -> ScheduleLock | None:
         return None
 
 
+def one_shot_schedule(
+    spec: EnvironmentSpec,
+    name: str,
+    description: str,
+    expires_at: datetime,
+    target_arn: str,
+    payload: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Keyword arguments of Scheduler ``CreateSchedule`` / ``UpdateSchedule`` for a one-shot ``at()``
+    schedule in UTC in the windows' schedule group, deleted after it ran, calling the universal
+    target ``target_arn`` with ``payload`` as the scheduler role, failures to the dead-letter queue."""
+    return {
+        "Name": name,
+        "GroupName": spec.windows.schedule_group_name,
+        "Description": description,
+        "ScheduleExpression": at_expression(expires_at),
+        "ScheduleExpressionTimezone": "UTC",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "ActionAfterCompletion": "DELETE",
+        "State": "ENABLED",
+        "Target": {
+            "Arn": target_arn,
+            "RoleArn": spec.scheduler_role_arn,
+            "Input": json.dumps(payload, sort_keys=True),
+            "DeadLetterConfig": {"Arn": spec.dead_letter_queue_arn},
+        },
+    }
+
+
 def schedule_request(
     spec: EnvironmentSpec, cluster: str, service: str, expires_at: datetime, description: str
 ) -> dict[str, Any]:
@@ -84,19 +114,6 @@ def schedule_request(
         "EnableExecuteCommand": False,
         "ForceNewDeployment": True,
     }
-    return {
-        "Name": schedule_name(cluster, service),
-        "GroupName": spec.windows.schedule_group_name,
-        "Description": description,
-        "ScheduleExpression": at_expression(expires_at),
-        "ScheduleExpressionTimezone": "UTC",
-        "FlexibleTimeWindow": {"Mode": "OFF"},
-        "ActionAfterCompletion": "DELETE",
-        "State": "ENABLED",
-        "Target": {
-            "Arn": UPDATE_SERVICE_TARGET_ARN,
-            "RoleArn": spec.scheduler_role_arn,
-            "Input": json.dumps(payload, sort_keys=True),
-            "DeadLetterConfig": {"Arn": spec.dead_letter_queue_arn},
-        },
-    }
+    return one_shot_schedule(
+        spec, schedule_name(cluster, service), description, expires_at, UPDATE_SERVICE_TARGET_ARN, payload
+    )

@@ -16,7 +16,6 @@ app (a queue worker's twin consumes messages); :func:`entry_point_warning` says 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,7 +31,7 @@ from reconciler.windows.pick import ContainerDef
 from reconciler.windows.plan import new_window
 from reconciler.windows.record import EventKind, ResultStatus, WindowEvent, WindowState, parse_window
 from reconciler.windows.record import tags_to_dict as _tags
-from reconciler.windows.schedule import at_expression, schedule_description
+from reconciler.windows.schedule import one_shot_schedule, schedule_description
 from reconciler.windows.shellmodel import ShellMode, ShellWindow
 from reconciler.windows.steps import actor_arn, record_event, run_step
 
@@ -90,22 +89,9 @@ def stop_schedule_request(
     payload: dict[str, Any] = {"Cluster": cluster, "Reason": "ecs-exec: exec window expired"}
     if task_arn:
         payload["Task"] = task_arn
-    return {
-        "Name": twin_schedule_name(cluster, service),
-        "GroupName": spec.windows.schedule_group_name,
-        "Description": description,
-        "ScheduleExpression": at_expression(expires_at),
-        "ScheduleExpressionTimezone": "UTC",
-        "FlexibleTimeWindow": {"Mode": "OFF"},
-        "ActionAfterCompletion": "DELETE",
-        "State": "ENABLED",
-        "Target": {
-            "Arn": STOP_TASK_TARGET_ARN,
-            "RoleArn": spec.scheduler_role_arn,
-            "Input": json.dumps(payload, sort_keys=True),
-            "DeadLetterConfig": {"Arn": spec.dead_letter_queue_arn},
-        },
-    }
+    return one_shot_schedule(
+        spec, twin_schedule_name(cluster, service), description, expires_at, STOP_TASK_TARGET_ARN, payload
+    )
 
 
 def entry_point_warning(container: ContainerDef) -> str | None:
