@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import signal
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import FrameType
+from typing import Any
 
 #: Signals the remote shell gets while the plugin runs (ignored here, as the AWS CLI does).
 USER_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP)
@@ -41,35 +42,29 @@ def _raise_left(signum: int, _frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def leave_on_signals() -> Iterator[None]:
+def _handling(signals: Iterable[signal.Signals], handler: Any) -> Iterator[None]:
+    """While active, ``handler`` handles ``signals``; the previous handlers are restored afterwards."""
+    previous = {s: signal.signal(s, handler) for s in signals}
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
+def leave_on_signals() -> contextlib.AbstractContextManager[None]:
     """While active, SIGTERM and SIGHUP raise :class:`Left` in the main thread; restored afterwards."""
-    previous = {s: signal.signal(s, _raise_left) for s in LEAVE_SIGNALS}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+    return _handling(LEAVE_SIGNALS, _raise_left)
 
 
-@contextlib.contextmanager
-def shielded() -> Iterator[None]:
+def shielded() -> contextlib.AbstractContextManager[None]:
     """While active, SIGINT, SIGTERM and SIGHUP are ignored: closing what was opened must finish."""
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, *LEAVE_SIGNALS)}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+    return _handling((signal.SIGINT, *LEAVE_SIGNALS), signal.SIG_IGN)
 
 
-@contextlib.contextmanager
-def _user_signals_to_plugin() -> Iterator[None]:
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in USER_SIGNALS}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+def _user_signals_to_plugin() -> contextlib.AbstractContextManager[None]:
+    """While the plugin runs, Ctrl-C, Ctrl-\\ and Ctrl-Z are ignored here and reach the remote shell."""
+    return _handling(USER_SIGNALS, signal.SIG_IGN)
 
 
 def _stop(proc: subprocess.Popen[bytes], grace: float) -> None:
